@@ -1,0 +1,29 @@
+# Two commands on a fresh Debian/Ubuntu machine:
+#   make demo   set up PostgreSQL + pgvector, crawl the bundled sample sites, show what was stored
+#   make test   set up what the tests need, then go vet and go test -race ./...
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/vraagbaak
+
+.PHONY: demo test build bench vet clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/vraagbaak
+
+demo: build
+	@DATABASE_URL="$$(scripts/postgres.sh)" && export DATABASE_URL && ./$(BIN) demo
+
+test:
+	scripts/test.sh
+
+vet:
+	$(GO) vet ./...
+
+# Benchmarks: ingest throughput on a generated 2,000-page site, and the rest.
+bench:
+	@DATABASE_URL="$$(scripts/postgres.sh)" && export DATABASE_URL VRAAGBAAK_REQUIRE_DB=1 && \
+		$(GO) test -run '^$$' -bench . -benchtime 1x ./ingest/ && \
+		$(GO) test -run '^$$' -bench . ./retrieval/... ./ingest/extract/
+
+clean:
+	rm -rf bin

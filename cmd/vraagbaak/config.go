@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/vraagbaak/vraagbaak/internal/llm"
+)
+
+// Config is the service's configuration, read once from the environment.
+type Config struct {
+	DatabaseURL string     // DATABASE_URL
+	LogFormat   string     // VRAAGBAAK_LOG_FORMAT: text (default) or json
+	LogLevel    slog.Level // VRAAGBAAK_LOG_LEVEL: debug, info (default), warn, error
+
+	// Embedder: VRAAGBAAK_EMBEDDER is builtin (default), ollama or openai.
+	Embedder       string
+	EmbeddingURL   string // VRAAGBAAK_EMBEDDING_URL
+	EmbeddingModel string // VRAAGBAAK_EMBEDDING_MODEL
+	EmbeddingKey   string // VRAAGBAAK_EMBEDDING_API_KEY or VRAAGBAAK_EMBEDDING_API_KEY_FILE
+}
+
+const embedderBuiltin = "builtin"
+
+// LoadConfig reads and validates the configuration; an error names the variable.
+func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
+	get := func(k, def string) string {
+		if v, ok := lookup(k); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	cfg := Config{
+		DatabaseURL:    get("DATABASE_URL", ""),
+		LogFormat:      get("VRAAGBAAK_LOG_FORMAT", "text"),
+		Embedder:       get("VRAAGBAAK_EMBEDDER", embedderBuiltin),
+		EmbeddingURL:   get("VRAAGBAAK_EMBEDDING_URL", ""),
+		EmbeddingModel: get("VRAAGBAAK_EMBEDDING_MODEL", ""),
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, fmt.Errorf("config: VRAAGBAAK_LOG_FORMAT must be text or json, not %q", cfg.LogFormat)
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(get("VRAAGBAAK_LOG_LEVEL", "info"))); err != nil {
+		return cfg, fmt.Errorf("config: VRAAGBAAK_LOG_LEVEL: %w", err)
+	}
+	key, err := secret(lookup, "VRAAGBAAK_EMBEDDING_API_KEY")
+	if err != nil {
+		return cfg, err
+	}
+	cfg.EmbeddingKey = key
+	switch cfg.Embedder {
+	case embedderBuiltin:
+	case llm.ProviderOllama, llm.ProviderOpenAI:
+		if cfg.EmbeddingModel == "" {
+			return cfg, fmt.Errorf("config: VRAAGBAAK_EMBEDDING_MODEL is required when VRAAGBAAK_EMBEDDER=%s", cfg.Embedder)
+		}
+	default:
+		return cfg, fmt.Errorf("config: VRAAGBAAK_EMBEDDER must be builtin, ollama or openai, not %q", cfg.Embedder)
+	}
+	return cfg, nil
+}
+
+// needDatabase says what to do when DATABASE_URL is missing.
+func (c Config) needDatabase() error {
+	if c.DatabaseURL == "" {
+		return fmt.Errorf("config: DATABASE_URL is not set (scripts/postgres.sh prints one for a local PostgreSQL)")
+	}
+	return nil
+}
+
+// secret reads NAME, or the file named by NAME_FILE.
+func secret(lookup func(string) (string, bool), name string) (string, error) {
+	if v, ok := lookup(name); ok && v != "" {
+		return v, nil
+	}
+	path, ok := lookup(name + "_FILE")
+	if !ok || path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("config: %s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}

@@ -1,0 +1,90 @@
+// Command vraagbaak is the one binary of Vraagbaak: it migrates the database, crawls
+// official sources into the index, and runs the demo. Run `vraagbaak help` for the
+// subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `vraagbaak — answers citizens' questions from official government pages
+
+Usage:
+  vraagbaak <command> [flags]
+
+Commands:
+  migrate   apply the database migrations
+  ingest    crawl the sources in a sources file into the index
+  reindex   re-embed every chunk with the configured embedder
+  stats     show what the index holds
+  demo      serve the bundled sample sites on loopback, crawl them, show a summary
+  help      show this help
+
+Run "vraagbaak <command> -h" for a command's flags. Configuration comes from the
+environment: DATABASE_URL and the VRAAGBAAK_* variables listed in the README.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "vraagbaak:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// command is one subcommand.
+type command func(ctx context.Context, app *app, args []string) error
+
+var commands = map[string]command{
+	"migrate": cmdMigrate,
+	"ingest":  cmdIngest,
+	"reindex": cmdReindex,
+	"stats":   cmdStats,
+	"demo":    cmdDemo,
+}
+
+// app is what every command gets: the configuration, the logger and the output.
+type app struct {
+	cfg    Config
+	log    *slog.Logger
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	cfg, err := LoadConfig(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	a := &app{cfg: cfg, log: newLogger(cfg, stderr), stdout: stdout, stderr: stderr}
+	return cmd(ctx, a, args[1:])
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,854 @@
+package extract
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// inlineTags are the elements that continue the current line of text; every other element
+// (including unknown and custom elements) starts and ends a block.
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "acronym": true, "b": true, "bdi": true, "bdo": true, "big": true,
+	"cite": true, "code": true, "data": true, "del": true, "dfn": true, "em": true, "font": true,
+	"i": true, "ins": true, "kbd": true, "label": true, "mark": true, "nobr": true, "q": true,
+	"rp": true, "rt": true, "ruby": true, "s": true, "samp": true, "small": true, "span": true,
+	"strike": true, "strong": true, "sub": true, "sup": true, "time": true, "tt": true, "u": true,
+	"var": true, "wbr": true, "button": true, "output": true, "meter": true, "abbrev": true,
+}
+
+// mediaTags hold no text of their own.
+var mediaTags = map[string]bool{
+	"img": true, "picture": true, "video": true, "audio": true, "source": true, "track": true,
+	"area": true,
+}
+
+// modifiedPrefixes start a line that only states when the page was changed.
+var modifiedPrefixes = []string{
+	"laatst", "gewijzigd", "bijgewerkt", "aangepast", "geactualiseerd", "datum", "wijziging",
+	"pagina", "deze pagina", "last", "updated",
+}
+
+// renderer turns the content element into heading sections of plain text.
+type renderer struct {
+	root     *html.Node
+	skip     *html.Node // the page heading, which is the title
+	secs     []*sectionBuf
+	levels   []int
+	path     []string
+	para     textBuf
+	paraTime string   // datetime of a <time> in the current paragraph
+	times    []string // datetime of every <time> in the content
+	modified time.Time
+	ids      map[string]*html.Node
+	// buttons keeps the text of every button, for headings whose text is an accordion button.
+	buttons bool
+}
+
+type sectionBuf struct {
+	headings    []string
+	anchor      string
+	paras       []string
+	total, link int
+}
+
+func newRenderer(root, skip *html.Node) *renderer {
+	return &renderer{root: root, skip: skip, secs: []*sectionBuf{{}}}
+}
+
+// render renders the children of n.
+func (r *renderer) render(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.node(c, false)
+	}
+	r.flush()
+}
+
+func (r *renderer) node(n *html.Node, inLink bool) {
+	switch n.Type {
+	case html.TextNode:
+		r.para.text(n.Data, inLink)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if n == r.skip || mediaTags[n.Data] || inLink && srOnly(n) {
+		return
+	}
+	if level := headingLevel(n); level > 0 {
+		r.heading(n, level)
+		return
+	}
+	switch n.Data {
+	case "br":
+		r.para.newline()
+		return
+	case "hr":
+		r.flush()
+		return
+	case "button":
+		if !r.toggle(n) {
+			return
+		}
+	case "a":
+		inLink = true
+	case "time":
+		r.time(n)
+	case "ul", "ol", "menu":
+		r.flush()
+		r.addBlock(r.listLines(n, 0), &r.para)
+		return
+	case "dl":
+		r.flush()
+		r.dl(n)
+		return
+	case "table":
+		if !layoutTable(n) {
+			r.flush()
+			r.table(n)
+			return
+		}
+	case "details":
+		r.flush()
+		r.details(n)
+		return
+	case "pre":
+		r.flush()
+		r.pre(n)
+		return
+	}
+	block := !inlineTags[n.Data]
+	if block {
+		r.flush()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.node(c, inLink)
+	}
+	if block {
+		r.flush()
+	}
+}
+
+func (r *renderer) cur() *sectionBuf {
+	return r.secs[len(r.secs)-1]
+}
+
+func (r *renderer) heading(n *html.Node, level int) {
+	text := inlineText(n)
+	if text == "" {
+		return
+	}
+	r.flush()
+	for len(r.levels) > 0 && r.levels[len(r.levels)-1] >= level {
+		r.levels = r.levels[:len(r.levels)-1]
+		r.path = r.path[:len(r.path)-1]
+	}
+	r.levels = append(r.levels, level)
+	r.path = append(r.path, text)
+	r.secs = append(r.secs, &sectionBuf{
+		headings: append([]string(nil), r.path...),
+		anchor:   anchorFor(n, r.root),
+	})
+}
+
+// flush ends the current paragraph. A line that only says when the page was changed becomes
+// the page date; a feedback question ("Was deze informatie nuttig?") is dropped.
+func (r *renderer) flush() {
+	paras := r.para.paragraphs()
+	s := r.cur()
+	s.total += r.para.total
+	s.link += r.para.link
+	for _, p := range paras {
+		if feedbackHeadings[phrase(p)] {
+			continue
+		}
+		if t, ok := modifiedLine(p); ok {
+			if pt, ok := parseDate(r.paraTime); ok {
+				t = pt
+			}
+			if r.modified.IsZero() {
+				r.modified = t
+			}
+			continue
+		}
+		s.paras = append(s.paras, p)
+	}
+	r.para.reset()
+	r.paraTime = ""
+}
+
+// addBlock adds lines as one paragraph, counting the text of buf towards the section.
+func (r *renderer) addBlock(lines []string, buf *textBuf) {
+	s := r.cur()
+	s.total += buf.total
+	s.link += buf.link
+	buf.reset()
+	if len(lines) > 0 {
+		s.paras = append(s.paras, strings.Join(lines, "\n"))
+	}
+}
+
+func (r *renderer) time(n *html.Node) {
+	dt := strings.TrimSpace(attr(n, "datetime"))
+	if dt == "" {
+		return
+	}
+	r.times = append(r.times, dt)
+	r.paraTime = dt
+	if strings.EqualFold(attr(n, "itemprop"), "dateModified") || chromeClassHint(attr(n, "class")) {
+		if t, ok := parseDate(dt); ok && r.modified.IsZero() {
+			r.modified = t
+		}
+	}
+}
+
+func chromeClassHint(class string) bool {
+	c := strings.ToLower(class)
+	return strings.Contains(c, "modified") || strings.Contains(c, "updated") || strings.Contains(c, "gewijzigd")
+}
+
+// toggle reports whether a button opens a panel of the content (an accordion question);
+// other buttons are controls without content.
+func (r *renderer) toggle(n *html.Node) bool {
+	if r.buttons {
+		return true
+	}
+	ids := strings.Fields(attr(n, "aria-controls"))
+	if len(ids) == 0 {
+		return false
+	}
+	if r.ids == nil {
+		r.ids = map[string]*html.Node{}
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode {
+					if id := attr(c, "id"); id != "" {
+						r.ids[id] = c
+					}
+					walk(c)
+				}
+			}
+		}
+		walk(r.root)
+	}
+	return r.ids[ids[0]] != nil
+}
+
+// listLines renders a list as "- item" lines ("1. item" for <ol>), nested lists indented.
+func (r *renderer) listLines(n *html.Node, depth int) []string {
+	var lines []string
+	num := 1
+	if s, err := strconv.Atoi(attr(n, "start")); err == nil {
+		num = s
+	}
+	indent := strings.Repeat("  ", depth)
+	item := func(text string) {
+		if text == "" {
+			return
+		}
+		if n.Data == "ol" {
+			lines = append(lines, indent+strconv.Itoa(num)+". "+text)
+			num++
+		} else {
+			lines = append(lines, indent+"- "+text)
+		}
+	}
+	var walk func(p *html.Node)
+	walk = func(p *html.Node) {
+		for c := p.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				item(collapse(c.Data))
+			case c.Type != html.ElementNode:
+			case c.Data == "li":
+				var nested []string
+				buf := textBuf{flat: true}
+				r.inline(c, &buf, false, func(l *html.Node) {
+					nested = append(nested, r.listLines(l, depth+1)...)
+				})
+				item(buf.String())
+				r.cur().total += buf.total
+				r.cur().link += buf.link
+				lines = append(lines, nested...)
+			case c.Data == "ul" || c.Data == "ol":
+				lines = append(lines, r.listLines(c, depth+1)...)
+			default:
+				walk(c) // wrappers between the list and its items in sloppy markup
+			}
+		}
+	}
+	walk(n)
+	return lines
+}
+
+// dl renders a definition list as "term: definition" lines.
+func (r *renderer) dl(n *html.Node) {
+	var lines []string
+	var term string
+	var defs []string
+	buf := textBuf{flat: true}
+	emit := func() {
+		line := term
+		if len(defs) > 0 {
+			if line != "" {
+				line += ": "
+			}
+			line += strings.Join(defs, "; ")
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		term, defs = "", nil
+	}
+	var walk func(p *html.Node)
+	walk = func(p *html.Node) {
+		for c := p.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.Data {
+			case "dt":
+				if term != "" || len(defs) > 0 {
+					emit()
+				}
+				term = r.inlineString(c, &buf)
+			case "dd":
+				if d := r.inlineString(c, &buf); d != "" {
+					defs = append(defs, d)
+				}
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	emit()
+	r.addBlock(lines, &buf)
+}
+
+type cell struct {
+	text string
+	th   bool
+}
+
+// table renders a data table as one line per row: "Kolom: waarde; Kolom: waarde" when it
+// has a header row, "Kop: waarde; waarde" for a row header, else "waarde; waarde".
+func (r *renderer) table(n *html.Node) {
+	buf := textBuf{flat: true}
+	var caption string
+	var head, rows [][]cell
+	row := func(tr *html.Node) []cell {
+		var cells []cell
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && (c.Data == "td" || c.Data == "th") {
+				cells = append(cells, cell{text: r.inlineString(c, &buf), th: c.Data == "th"})
+			}
+		}
+		return cells
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.Data {
+		case "caption":
+			caption = r.inlineString(c, &buf)
+		case "tr":
+			rows = append(rows, row(c))
+		case "thead", "tbody", "tfoot":
+			for tr := c.FirstChild; tr != nil; tr = tr.NextSibling {
+				if tr.Type != html.ElementNode || tr.Data != "tr" {
+					continue
+				}
+				if c.Data == "thead" {
+					head = append(head, row(tr))
+				} else {
+					rows = append(rows, row(tr))
+				}
+			}
+		}
+	}
+	var header []cell
+	switch {
+	case len(head) > 0:
+		header = head[len(head)-1]
+	case len(rows) > 1 && allTH(rows[0]):
+		header, rows = rows[0], rows[1:]
+	}
+	var lines []string
+	if caption != "" {
+		lines = append(lines, caption)
+	}
+	if len(rows) == 0 && len(header) > 0 {
+		rows = [][]cell{header}
+		header = nil
+	}
+	for _, cells := range rows {
+		if line := rowLine(header, cells); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	r.addBlock(lines, &buf)
+}
+
+func rowLine(header, cells []cell) string {
+	var parts []string
+	for i, c := range cells {
+		switch {
+		case c.text == "":
+		case header != nil && i < len(header) && header[i].text != "" && header[i].text != c.text:
+			parts = append(parts, header[i].text+": "+c.text)
+		default:
+			parts = append(parts, c.text)
+		}
+	}
+	if header == nil && len(cells) > 1 && cells[0].th && cells[0].text != "" && len(parts) > 1 {
+		return parts[0] + ": " + strings.Join(parts[1:], "; ")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func allTH(cells []cell) bool {
+	for _, c := range cells {
+		if !c.th {
+			return false
+		}
+	}
+	return len(cells) > 0
+}
+
+// layoutTable reports tables used for page layout rather than data: they are rendered as
+// ordinary blocks.
+func layoutTable(n *html.Node) bool {
+	if role := attr(n, "role"); role == "presentation" || role == "none" {
+		return true
+	}
+	layout := false
+	var walk func(p *html.Node)
+	walk = func(p *html.Node) {
+		for c := p.FirstChild; c != nil && !layout; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch {
+			case c.Data == "table" || headingLevel(c) > 0:
+				layout = true
+			case c.Data == "td" || c.Data == "th":
+				if total, _ := textStats(c); total > 400 {
+					layout = true
+				}
+				walk(c)
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return layout
+}
+
+// details renders a disclosure as its question (the summary) followed by the answer.
+func (r *renderer) details(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.Data == "summary" {
+			buf := textBuf{flat: true}
+			r.addBlock(nonEmpty(r.inlineString(c, &buf)), &buf)
+			break
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.Data == "summary" {
+			continue
+		}
+		r.node(c, false)
+	}
+	r.flush()
+}
+
+func (r *renderer) pre(n *html.Node) {
+	var lines []string
+	for _, l := range strings.Split(nodeTextRaw(n), "\n") {
+		lines = append(lines, strings.TrimRightFunc(l, unicode.IsSpace))
+	}
+	text := strings.Trim(strings.Join(lines, "\n"), "\n")
+	buf := textBuf{}
+	buf.total = nonSpace(text)
+	if strings.TrimSpace(text) != "" {
+		r.addBlock([]string{text}, &buf)
+	}
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// finish returns the sections with text, leaving out "Zie ook" link lists and feedback
+// blocks that the pruner could not recognise by their markup.
+func (r *renderer) finish() []Section {
+	var out []Section
+	var dropped []string
+	for _, s := range r.secs {
+		if dropped != nil && len(s.headings) > len(dropped) && commonPrefix(dropped, s.headings) == len(dropped) {
+			continue
+		}
+		dropped = nil
+		if n := len(s.headings); n > 0 {
+			h := phrase(s.headings[n-1])
+			if feedbackHeadings[h] || linkHeadings[h] && 2*s.link > s.total {
+				dropped = s.headings
+				continue
+			}
+		}
+		if len(s.paras) == 0 {
+			continue
+		}
+		out = append(out, Section{Headings: s.headings, Anchor: s.anchor, Text: strings.Join(s.paras, "\n\n")})
+	}
+	return out
+}
+
+// inline collects the text of n into buf as running text. Nested lists go to lists when it
+// is not nil.
+func (r *renderer) inline(n *html.Node, buf *textBuf, inLink bool, lists func(*html.Node)) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			buf.text(c.Data, inLink)
+			continue
+		case html.ElementNode:
+		default:
+			continue
+		}
+		if mediaTags[c.Data] || hardChrome[c.Data] || inLink && srOnly(c) {
+			continue
+		}
+		switch c.Data {
+		case "br":
+			buf.newline()
+			continue
+		case "button":
+			if !r.toggle(c) {
+				continue
+			}
+		case "time":
+			r.time(c)
+		case "ul", "ol":
+			if lists != nil {
+				lists(c)
+				continue
+			}
+		}
+		block := !inlineTags[c.Data]
+		if block {
+			buf.space = true
+		}
+		r.inline(c, buf, inLink || c.Data == "a", lists)
+		if block {
+			buf.space = true
+		}
+	}
+}
+
+// inlineString returns the text of n on one line, counting it in buf.
+func (r *renderer) inlineString(n *html.Node, buf *textBuf) string {
+	t := textBuf{flat: true}
+	r.inline(n, &t, false, nil)
+	buf.total += t.total
+	buf.link += t.link
+	return t.String()
+}
+
+// inlineText returns the text of n on one line, with whitespace collapsed.
+func inlineText(n *html.Node) string {
+	r := renderer{buttons: true}
+	t := textBuf{flat: true}
+	r.inline(n, &t, n.Data == "a", nil)
+	return t.String()
+}
+
+// anchorFor returns the fragment that jumps to heading h: its id, the id or name of an <a>
+// in or right next to it, or the id of an enclosing element that it heads.
+func anchorFor(h, root *html.Node) string {
+	if id := attr(h, "id"); id != "" {
+		return id
+	}
+	var inner string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && inner == ""; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				if id := attr(c, "id"); id != "" {
+					inner = id
+				} else if c.Data == "a" && attr(c, "name") != "" {
+					inner = attr(c, "name")
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(h)
+	if inner != "" {
+		return inner
+	}
+	for _, s := range []*html.Node{prevElement(h), nextElement(h)} {
+		if s != nil && s.Data == "a" && !hasAttr(s, "href") && strings.TrimSpace(nodeTextRaw(s)) == "" {
+			if id := attr(s, "id"); id != "" {
+				return id
+			}
+			if name := attr(s, "name"); name != "" {
+				return name
+			}
+		}
+	}
+	for p := h.Parent; p != nil && p != root && p.Type == html.ElementNode; p = p.Parent {
+		if firstHeading(p) != h {
+			break
+		}
+		if id := attr(p, "id"); id != "" {
+			switch p.Data {
+			case "section", "article", "div":
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+func prevElement(n *html.Node) *html.Node {
+	for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+		if s.Type == html.ElementNode {
+			return s
+		}
+		if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
+			return nil
+		}
+	}
+	return nil
+}
+
+func nextElement(n *html.Node) *html.Node {
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode {
+			return s
+		}
+		if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
+			return nil
+		}
+	}
+	return nil
+}
+
+func firstHeading(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if headingLevel(c) > 0 {
+			return c
+		}
+		if h := firstHeading(c); h != nil {
+			return h
+		}
+	}
+	return nil
+}
+
+func headingLevel(n *html.Node) int {
+	if n.Type != html.ElementNode || len(n.Data) != 2 || n.Data[0] != 'h' || n.Data[1] < '1' || n.Data[1] > '6' {
+		return 0
+	}
+	return int(n.Data[1] - '0')
+}
+
+// srOnly reports text meant for screen readers only, such as "(opent in nieuw venster)" in
+// a link.
+func srOnly(n *html.Node) bool {
+	c := strings.ToLower(attr(n, "class"))
+	if c == "" {
+		return false
+	}
+	for _, s := range []string{"sr-only", "visually-hidden", "visuallyhidden", "screen-reader", "element-invisible", "hidden-text", "assistive"} {
+		if strings.Contains(c, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// modifiedLine reads a short line that only says when the page was last changed.
+func modifiedLine(p string) (time.Time, bool) {
+	if len(p) > 100 {
+		return time.Time{}, false
+	}
+	lower := asciiLower(p)
+	for _, prefix := range modifiedPrefixes {
+		if strings.HasPrefix(lower, prefix) {
+			return modifiedFromText(p)
+		}
+	}
+	return time.Time{}, false
+}
+
+// textBuf collects running text with whitespace collapsed.
+type textBuf struct {
+	b           strings.Builder
+	space       bool // a space is due before the next character
+	flat        bool // line breaks become spaces
+	total, link int  // characters, and those inside links
+}
+
+func (t *textBuf) text(s string, inLink bool) {
+	for _, r := range s {
+		switch {
+		case r == '\u00ad' || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff':
+		case r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r >= utf8.RuneSelf && unicode.IsSpace(r):
+			t.space = true
+		default:
+			if t.space && t.b.Len() > 0 {
+				t.b.WriteByte(' ')
+			}
+			t.space = false
+			t.b.WriteRune(r)
+			t.total++
+			if inLink {
+				t.link++
+			}
+		}
+	}
+}
+
+func (t *textBuf) newline() {
+	if t.flat {
+		t.space = true
+		return
+	}
+	t.b.WriteByte('\n')
+	t.space = false
+}
+
+func (t *textBuf) reset() {
+	t.b.Reset()
+	t.space = false
+	t.total, t.link = 0, 0
+}
+
+// String returns the text on one line (or lines, after <br>), trimmed.
+func (t *textBuf) String() string {
+	return strings.TrimSpace(t.b.String())
+}
+
+// paragraphs splits the text at blank lines (<br><br>) and trims every line.
+func (t *textBuf) paragraphs() []string {
+	s := t.b.String()
+	if strings.IndexByte(s, '\n') < 0 {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	var paras []string
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+			continue
+		}
+		if len(lines) > 0 {
+			paras = append(paras, strings.Join(lines, "\n"))
+			lines = nil
+		}
+	}
+	if len(lines) > 0 {
+		paras = append(paras, strings.Join(lines, "\n"))
+	}
+	return paras
+}
+
+// nodeText returns the text of n and its descendants, text nodes separated by spaces and
+// whitespace collapsed; scripts and styles are left out.
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+			return
+		case html.ElementNode:
+			if n.Data == "script" && !strings.Contains(attr(n, "type"), "json") || n.Data == "style" {
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return collapse(b.String())
+}
+
+// modifiedInBlocks returns the date of the first block of n (a paragraph, a footer line)
+// that only says when the page was last changed.
+func modifiedInBlocks(n *html.Node) time.Time {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if hardChrome[n.Data] {
+				return
+			}
+		}
+		block := n.Type == html.ElementNode && !inlineTags[n.Data]
+		if block {
+			b.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if block {
+			b.WriteByte('\n')
+		}
+	}
+	walk(n)
+	for _, line := range strings.Split(b.String(), "\n") {
+		if t, ok := modifiedLine(collapse(line)); ok {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// nodeTextRaw returns the text of n and its descendants as written.
+func nodeTextRaw(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// collapse trims s and collapses its runs of whitespace to single spaces.
+func collapse(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

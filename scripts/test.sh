@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: makes sure PostgreSQL with pgvector runs, then
+# go vet and go test -race over every package. A test that needs the database fails
+# (instead of skipping) when it is missing: VRAAGBAAK_REQUIRE_DB=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v go >/dev/null || { echo "test.sh: Go is not installed (https://go.dev/dl/, 1.22 or newer; go.mod's toolchain is fetched automatically)" >&2; exit 1; }
+
+DATABASE_URL=$(scripts/postgres.sh)
+export DATABASE_URL VRAAGBAAK_REQUIRE_DB=1
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "test.sh: gofmt would change: $unformatted" >&2
+	exit 1
+fi
+go vet ./...
+go test -race -count=1 "$@" ./...
