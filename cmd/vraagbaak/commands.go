@@ -106,14 +106,14 @@ func (a *app) ingest(ctx context.Context, sources []ingest.Source, ccfg ingest.C
 		return err
 	}
 	defer pool.Close()
-	emb, err := a.openEmbedder(ctx, store)
+	vecs, err := a.vectors(ctx, store)
 	if err != nil {
 		return err
 	}
 	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		ccfg.Progress = a.stderr
 	}
-	crawler := ingest.New(ccfg, store, emb.Embedder, a.log)
+	crawler := ingest.New(ccfg, store, vecs.Embedder, a.log)
 	var failed []string
 	for _, src := range sources {
 		st, err := crawler.Crawl(ctx, src)
@@ -129,7 +129,7 @@ func (a *app) ingest(ctx context.Context, sources []ingest.Source, ccfg ingest.C
 			return err
 		}
 	}
-	if _, err := a.finishEmbeddings(ctx, store, emb); err != nil {
+	if _, err := vecs.Finish(ctx); err != nil {
 		return err
 	}
 	if err := a.printStats(ctx, store); err != nil {
@@ -151,47 +151,20 @@ func cmdReindex(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	emb := &embedder{builtin: a.cfg.Embedder == embedderBuiltin}
-	if emb.builtin {
-		if err := a.fitBuiltin(ctx, store, emb, true); err != nil {
+	var service retrieval.Embedder
+	name := ""
+	if a.cfg.Embedder != embedderBuiltin {
+		e, err := a.service()
+		if err != nil {
 			return err
 		}
-	} else {
-		e, err := a.openEmbedder(ctx, store)
-		var mismatch *retrieval.MismatchError
-		switch {
-		case errors.As(err, &mismatch):
-			if err := store.ResetEmbedder(ctx, mismatch.Configured); err != nil {
-				return err
-			}
-			return cmdReindexEmbed(ctx, a, store, mismatch.Configured)
-		case err != nil:
-			return err
-		}
-		if err := store.ResetEmbedder(ctx, e.info); err != nil {
-			return err
-		}
-		emb = e
+		service, name = e, e.Name
 	}
-	n, err := a.finishEmbeddings(ctx, store, emb)
+	vecs, n, err := ingest.Reindex(ctx, store, service, name, a.log)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "re-embedded %d chunks with %s (dim %d)\n", n, emb.info.Name, emb.info.Dim)
-	return nil
-}
-
-// cmdReindexEmbed embeds everything with the external embedder after a reset.
-func cmdReindexEmbed(ctx context.Context, a *app, store *retrieval.Store, info retrieval.EmbedderInfo) error {
-	e, err := a.openEmbedder(ctx, store)
-	if err != nil {
-		return err
-	}
-	n, err := a.finishEmbeddings(ctx, store, e)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "re-embedded %d chunks with %s (dim %d)\n", n, info.Name, info.Dim)
+	fmt.Fprintf(a.stdout, "re-embedded %d chunks with %s (dim %d)\n", n, vecs.Info.Name, vecs.Info.Dim)
 	return nil
 }
 

@@ -41,7 +41,7 @@ var chromeParts = []string{
 	"mainmenu", "main-menu", "submenu", "sub-menu", "megamenu", "sidemenu", "side-menu",
 	"offcanvas", "off-canvas", "pagination", "paginering", "langswitch", "language-switch",
 	"taalkeuze", "searchbox", "search-box", "search-form", "zoekbalk", "zoekformulier",
-	"tevredenheid", "printlink", "print-link", "printbutton", "print-button",
+	"tevredenheid", "sidenav", "subnav", "inhoudsopgave", "printlink", "print-link", "printbutton", "print-button",
 }
 
 // linkHeadings title blocks of links to elsewhere; feedbackHeadings title feedback and
@@ -141,6 +141,8 @@ func (p *pruner) chrome(n *html.Node) bool {
 		return !p.mostText(n)
 	case "aside":
 		return p.linkBlock(n, 0.3) || chromeName(n)
+	case "ul", "ol":
+		return jumpLinks(n)
 	}
 	if role == "complementary" {
 		return p.linkBlock(n, 0.3) || chromeName(n)
@@ -164,6 +166,31 @@ func (p *pruner) mostText(n *html.Node) bool {
 func (p *pruner) linkBlock(n *html.Node, density float64) bool {
 	total, link := textStats(n)
 	return total == 0 || float64(link) > density*float64(total)
+}
+
+// jumpLinks reports a list of links to places on the same page ("Op deze pagina"): a table
+// of contents, which repeats the headings.
+func jumpLinks(n *html.Node) bool {
+	links, jumps := 0, 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.Data == "a" {
+				links++
+				if strings.HasPrefix(strings.TrimSpace(attr(c, "href")), "#") {
+					jumps++
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	if links == 0 || jumps < links {
+		return false
+	}
+	total, link := textStats(n)
+	return link == total
 }
 
 func insideContentTag(n *html.Node) bool {

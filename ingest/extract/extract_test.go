@@ -544,6 +544,8 @@ func TestChrome(t *testing.T) {
 		{"feedback paragraph", `<main><h1>T</h1><p>Tekst.</p><p>Was deze informatie nuttig?</p></main>`, "Tekst.", "nuttig"},
 		{"sr-only in link", `<main><p>Lees de <a href="/a">voorwaarden<span class="sr-only"> (opent in nieuw venster)</span></a>.</p></main>`,
 			"Lees de voorwaarden.", "venster"},
+		{"table of contents", `<main><h1>T</h1><ul class="links"><li><a href="#a">Eerste</a></li><li><a href="#b">Tweede</a></li></ul><h2 id="a">Eerste</h2><p>Een.</p></main>`,
+			"## Eerste\n\nEen.", "- Eerste"},
 		{"plain button", `<main><p>Tekst.</p><button>Print</button></main>`, "Tekst.", "Print"},
 	}
 	for _, tc := range tests {
@@ -618,10 +620,10 @@ func benchPage(b *testing.B) []byte {
 		b.Fatal(err)
 	}
 	var menu, footer strings.Builder
-	for i := range 150 {
+	for i := range 300 {
 		fmt.Fprintf(&menu, `<li class="menu__item"><a class="menu__link" href="/onderwerpen/onderwerp-%d">Onderwerp nummer %d</a></li>`+"\n", i, i)
 	}
-	for i := range 40 {
+	for i := range 60 {
 		fmt.Fprintf(&footer, `<li><a href="/over/pagina-%d">Over ons pagina %d</a></li>`+"\n", i, i)
 	}
 	script := "<script>" + strings.Repeat("window.dataLayer.push({event:'page', value: 42});\n", 120) + "</script>"

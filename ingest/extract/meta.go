@@ -189,12 +189,14 @@ func canonical(base *url.URL, href string) string {
 // rel="nofollow" links are skipped, as is every scheme but http and https.
 func links(base *url.URL, anchors []*html.Node) []string {
 	seen := make(map[string]bool, len(anchors))
+	seenHref := make(map[string]bool, len(anchors)) // menus repeat links; resolve each once
 	var out []string
 	for _, a := range anchors {
 		href := strings.TrimSpace(attr(a, "href"))
-		if href == "" || href[0] == '#' || hasToken(attr(a, "rel"), "nofollow") {
+		if href == "" || href[0] == '#' || seenHref[href] || hasToken(attr(a, "rel"), "nofollow") {
 			continue
 		}
+		seenHref[href] = true
 		u := resolve(base, href)
 		if u == "" || seen[u] {
 			continue

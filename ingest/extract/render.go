@@ -268,11 +268,12 @@ func (r *renderer) listLines(n *html.Node, depth int) []string {
 			case c.Type != html.ElementNode:
 			case c.Data == "li":
 				var nested []string
-				buf := textBuf{flat: true}
+				buf := textBuf{}
 				r.inline(c, &buf, false, func(l *html.Node) {
 					nested = append(nested, r.listLines(l, depth+1)...)
 				})
-				item(buf.String())
+				// A line break in an item continues it on an indented line.
+				item(strings.Join(buf.lines(), "\n"+indent+"  "))
 				r.cur().total += buf.total
 				r.cur().link += buf.link
 				lines = append(lines, nested...)
@@ -771,6 +772,17 @@ func (t *textBuf) paragraphs() []string {
 		paras = append(paras, strings.Join(lines, "\n"))
 	}
 	return paras
+}
+
+// lines returns the trimmed, non-empty lines of the text.
+func (t *textBuf) lines() []string {
+	var lines []string
+	for _, l := range strings.Split(t.b.String(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }
 
 // nodeText returns the text of n and its descendants, text nodes separated by spaces and

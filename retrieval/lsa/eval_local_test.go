@@ -98,6 +98,13 @@ func TestLocalEval(t *testing.T) {
 		cfgs = append(cfgs, cfg{name, o, tt})
 	}
 	add("default", Options{}, nil)
+	add("se0", Options{}, func(t *tuning) { t.scaleExp = 0 })
+	add("se0 p1", Options{}, func(t *tuning) { t.scaleExp = 0; t.probes = 1 })
+	add("se0 lw.9", Options{}, func(t *tuning) { t.scaleExp = 0; t.latentWeight = .9 })
+	add("se0 lw.7", Options{}, func(t *tuning) { t.scaleExp = 0; t.latentWeight = .7 })
+	add("se0 l192", Options{LatentDim: 192}, func(t *tuning) { t.scaleExp = 0 })
+	add("se0 l128", Options{LatentDim: 128}, func(t *tuning) { t.scaleExp = 0 })
+	add("se.5", Options{}, func(t *tuning) { t.scaleExp = 0.5 })
 	add("hashed-only", Options{LatentDim: -1}, nil)
 	add("lsa-only", Options{}, func(t *tuning) { t.latentWeight = 1 })
 	for _, lw := range []float64{0.5, 0.6, 0.7, 0.9} {
@@ -124,7 +131,16 @@ func TestLocalEval(t *testing.T) {
 	}
 	for _, c := range cfgs {
 		t0 := time.Now()
-		m, err := fit(texts, c.o, c.t)
+		fitTexts := texts
+		if step := os.Getenv("LSA_EVAL_SAMPLE"); step != "" {
+			var n int
+			fmt.Sscan(step, &n)
+			fitTexts = nil
+			for i := 0; i < len(texts); i += n {
+				fitTexts = append(fitTexts, texts[i])
+			}
+		}
+		m, err := fit(fitTexts, c.o, c.t)
 		if err != nil {
 			t.Fatal(err)
 		}
