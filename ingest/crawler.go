@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -344,16 +345,20 @@ func (r *crawl) process(ctx context.Context, it item) error {
 // page extracts, chunks, embeds and stores an HTML page, unless its content did not change.
 func (r *crawl) page(ctx context.Context, it item, resp *response, f retrieval.Fetch) error {
 	c := r.c
-	p, err := extract.Extract(strings.NewReader(string(resp.Body)), resp.URL, r.src.Extract)
-	if err != nil {
-		return r.fail(it, "unreadable html", err)
-	}
-	if !p.NoFollow {
-		for _, l := range p.Links {
+	p, err := extract.Extract(bytes.NewReader(resp.Body), resp.URL, r.src.Extract)
+	if p != nil {
+		for _, l := range p.Links { // empty when the page says nofollow
 			if u, err := url.Parse(l); err == nil {
 				r.push(u, false)
 			}
 		}
+	}
+	switch {
+	case errors.Is(err, extract.ErrNoContent):
+		r.stats.skip("no content")
+		return nil
+	case err != nil:
+		return r.fail(it, "unreadable html", err)
 	}
 	if p.NoIndex {
 		r.stats.skip("noindex")

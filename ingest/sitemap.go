@@ -46,9 +46,13 @@ func parseSitemap(body []byte) (sitemap, error) {
 		r = io.LimitReader(zr, maxSitemapBytes)
 	}
 	var doc struct {
-		XMLName  xml.Name
-		URLs     []struct{ Loc string `xml:"loc"` } `xml:"url"`
-		Sitemaps []struct{ Loc string `xml:"loc"` } `xml:"sitemap"`
+		XMLName xml.Name
+		URLs    []struct {
+			Loc string `xml:"loc"`
+		} `xml:"url"`
+		Sitemaps []struct {
+			Loc string `xml:"loc"`
+		} `xml:"sitemap"`
 	}
 	if err := xml.NewDecoder(r).Decode(&doc); err != nil {
 		return sitemap{}, fmt.Errorf("sitemap: %w", err)

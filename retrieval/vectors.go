@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
 )
 
 // EmbedderInfo identifies the embedder whose vectors the index holds.
@@ -76,7 +77,7 @@ func (s *Store) setEmbedder(ctx context.Context, info EmbedderInfo, reset bool) 
 			`DROP INDEX IF EXISTS chunks_embedding_idx`,
 			`UPDATE chunks SET embedding = NULL WHERE embedding IS NOT NULL`,
 			fmt.Sprintf(`ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(%d)`, info.Dim),
-			`CREATE INDEX chunks_embedding_idx ON chunks USING hnsw (embedding vector_cosine_ops)`,
+			vectorIndexDDL,
 			`DELETE FROM embedder`,
 		}
 		for _, q := range stmts {
@@ -116,25 +117,46 @@ func (s *Store) ChunkTexts(ctx context.Context, f func(text string) error) error
 	return nil
 }
 
+// bulkShare is the share of chunks without a vector above which EmbedPending drops
+// the HNSW index and builds it again afterwards: building once is much cheaper than
+// updating the graph for every vector (first ingest, reindex).
+const bulkShare = 0.5
+
 // EmbedPending embeds the chunks that have no vector yet, batch by batch, and returns
 // how many it embedded.
-func (s *Store) EmbedPending(ctx context.Context, e Embedder, batch int) (int, error) {
+func (s *Store) EmbedPending(ctx context.Context, e Embedder, batch int) (n int, err error) {
 	if batch <= 0 {
 		batch = 256
 	}
-	total := 0
+	var pending, all int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE embedding IS NULL), count(*) FROM chunks`).Scan(&pending, &all); err != nil {
+		return 0, fmt.Errorf("retrieval: count pending chunks: %w", err)
+	}
+	if pending == 0 {
+		return 0, nil
+	}
+	if pending > 1000 && float64(pending) > bulkShare*float64(all) {
+		if _, err := s.pool.Exec(ctx, `DROP INDEX IF EXISTS chunks_embedding_idx`); err != nil {
+			return 0, fmt.Errorf("retrieval: drop vector index for a bulk update: %w", err)
+		}
+		defer func() {
+			if ierr := s.createVectorIndex(context.WithoutCancel(ctx)); ierr != nil && err == nil {
+				err = ierr
+			}
+		}()
+	}
 	for {
-		type pending struct {
+		type row struct {
 			ID                    int64
 			Title, Headings, Body string
 		}
 		rows, _ := s.pool.Query(ctx, `SELECT id, title, headings, body FROM chunks WHERE embedding IS NULL ORDER BY id LIMIT $1`, batch)
-		ps, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pending])
+		ps, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
 		if err != nil {
-			return total, fmt.Errorf("retrieval: pending chunks: %w", err)
+			return n, fmt.Errorf("retrieval: pending chunks: %w", err)
 		}
 		if len(ps) == 0 {
-			return total, nil
+			return n, nil
 		}
 		texts := make([]string, len(ps))
 		ids := make([]int64, len(ps))
@@ -144,21 +166,43 @@ func (s *Store) EmbedPending(ctx context.Context, e Embedder, batch int) (int, e
 		}
 		vecs, err := e.EmbedDocuments(ctx, texts)
 		if err != nil {
-			return total, fmt.Errorf("retrieval: embed pending chunks: %w", err)
+			return n, fmt.Errorf("retrieval: embed pending chunks: %w", err)
 		}
 		if len(vecs) != len(ps) {
-			return total, fmt.Errorf("retrieval: embedder returned %d vectors for %d texts", len(vecs), len(ps))
+			return n, fmt.Errorf("retrieval: embedder returned %d vectors for %d texts", len(vecs), len(ps))
 		}
-		b := &pgx.Batch{}
-		for i := range ps {
-			if len(vecs[i]) == 0 {
-				return total, fmt.Errorf("retrieval: embedder returned an empty vector for chunk %d", ids[i])
+		pv := make([]pgvector.Vector, len(vecs))
+		for i, v := range vecs {
+			if len(v) == 0 {
+				return n, fmt.Errorf("retrieval: embedder returned an empty vector for chunk %d", ids[i])
 			}
-			b.Queue(`UPDATE chunks SET embedding = $2 WHERE id = $1`, ids[i], nullVector(vecs[i]))
+			pv[i] = pgvector.NewVector(v)
 		}
-		if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-			return total, fmt.Errorf("retrieval: store embeddings: %w", err)
+		if _, err := s.pool.Exec(ctx, `
+			UPDATE chunks c SET embedding = u.embedding
+			FROM unnest($1::bigint[], $2::vector[]) AS u(id, embedding) WHERE c.id = u.id`, ids, pv); err != nil {
+			return n, fmt.Errorf("retrieval: store embeddings: %w", err)
 		}
-		total += len(ps)
+		n += len(ps)
 	}
 }
+
+// createVectorIndex builds the HNSW index on the embeddings if it is missing.
+func (s *Store) createVectorIndex(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("retrieval: build vector index: %w", err)
+	}
+	defer conn.Release()
+	// The graph must fit in maintenance_work_mem for a fast build.
+	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '512MB'`); err != nil {
+		return fmt.Errorf("retrieval: build vector index: %w", err)
+	}
+	defer conn.Exec(ctx, `RESET maintenance_work_mem`) //nolint:errcheck // the connection goes back to the pool either way
+	if _, err := conn.Exec(ctx, vectorIndexDDL); err != nil {
+		return fmt.Errorf("retrieval: build vector index: %w", err)
+	}
+	return nil
+}
+
+const vectorIndexDDL = `CREATE INDEX IF NOT EXISTS chunks_embedding_idx ON chunks USING hnsw (embedding vector_cosine_ops)`

@@ -129,11 +129,8 @@ func mergeable(group []piece, pc piece, opts ChunkOptions) bool {
 	if common < len(group[0].headings)-1 {
 		return false
 	}
-	extra := 2 + pc.size
-	for _, h := range pc.headings[common:] {
-		extra += utf8.RuneCountInString(h) + 2
-	}
-	return size+extra <= opts.Size
+	merged, _ := groupSize(append(group[:len(group):len(group)], pc))
+	return merged <= opts.Size
 }
 
 // groupSize returns the text length of a group and the length of its common heading path.
@@ -164,7 +161,10 @@ func merge(group []piece, ord int) Chunk {
 		return c
 	}
 	_, prefix := groupSize(group)
-	c.Headings = group[0].headings[:prefix:prefix]
+	c.Headings = nil
+	if prefix > 0 {
+		c.Headings = group[0].headings[:prefix:prefix]
+	}
 	var b strings.Builder
 	var prev []string
 	for _, g := range group {

@@ -64,7 +64,7 @@ type Section struct {
 // Extract fails only when it cannot read the page or when opts holds an invalid selector.
 // A page without readable content yields its metadata and links together with ErrNoContent.
 func Extract(r io.Reader, base *url.URL, opts Options) (*Page, error) {
-	main, drop, err := opts.compile()
+	mainSel, drop, err := opts.compile()
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +111,8 @@ func Extract(r io.Reader, base *url.URL, opts Options) (*Page, error) {
 
 	// Site rules first: a Main selector protects its match, Drop removes elements.
 	var mainNode *html.Node
-	if main != nil {
-		mainNode = firstWithText(doc.FindMatcher(main).Nodes)
+	if mainSel != nil {
+		mainNode = firstWithText(doc.FindMatcher(mainSel).Nodes)
 	}
 	for _, m := range drop {
 		doc.FindMatcher(m).Remove()
@@ -178,9 +178,9 @@ func (p *Page) Text() string {
 	return b.String()
 }
 
-func (o Options) compile() (main cascadia.Selector, drop []cascadia.Selector, err error) {
+func (o Options) compile() (mainSel cascadia.Selector, drop []cascadia.Selector, err error) {
 	if strings.TrimSpace(o.Main) != "" {
-		main, err = cascadia.Compile(o.Main)
+		mainSel, err = cascadia.Compile(o.Main)
 		if err != nil {
 			return nil, nil, fmt.Errorf("extract: main selector %q: %w", o.Main, err)
 		}
@@ -192,7 +192,7 @@ func (o Options) compile() (main cascadia.Selector, drop []cascadia.Selector, er
 		}
 		drop = append(drop, sel)
 	}
-	return main, drop, nil
+	return mainSel, drop, nil
 }
 
 // toUTF8 decodes a page that is not valid UTF-8 with the charset its <meta> declares,

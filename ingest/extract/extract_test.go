@@ -501,7 +501,7 @@ func TestLinks(t *testing.T) {
 
 func TestRobots(t *testing.T) {
 	tests := []struct {
-		content            string
+		content           string
 		noIndex, noFollow bool
 	}{
 		{"index, follow", false, false},

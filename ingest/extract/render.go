@@ -200,14 +200,14 @@ func (r *renderer) time(n *html.Node) {
 	}
 	r.times = append(r.times, dt)
 	r.paraTime = dt
-	if strings.EqualFold(attr(n, "itemprop"), "dateModified") || chromeClassHint(attr(n, "class")) {
+	if strings.EqualFold(attr(n, "itemprop"), "dateModified") || modifiedClass(attr(n, "class")) {
 		if t, ok := parseDate(dt); ok && r.modified.IsZero() {
 			r.modified = t
 		}
 	}
 }
 
-func chromeClassHint(class string) bool {
+func modifiedClass(class string) bool {
 	c := strings.ToLower(class)
 	return strings.Contains(c, "modified") || strings.Contains(c, "updated") || strings.Contains(c, "gewijzigd")
 }

@@ -13,7 +13,7 @@ import (
 //
 //	magic "VBLSAMOD", version uint32
 //	dim, latentDim, nDocs uint32; seed uint64
-//	termWeight, gramWeight, latentWeight, scaleExp float64; probes uint32
+//	termWeight, gramWeight, latentWeight float64; probes uint32
 //	idfUnseen float64; vocabulary size V uint32
 //	V feature hashes uint64 (strictly ascending)
 //	V idf float32; V row scales float32
@@ -22,7 +22,7 @@ import (
 const (
 	magic         = "VBLSAMOD"
 	formatVersion = 1
-	headerSize    = 8 + 4 + 3*4 + 8 + 4*8 + 4 + 8 + 4
+	headerSize    = 8 + 4 + 3*4 + 8 + 3*8 + 4 + 8 + 4
 )
 
 // Limits that Load enforces, far above anything Fit produces, so that
@@ -43,7 +43,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	b = binary.LittleEndian.AppendUint32(b, uint32(m.latentDim))
 	b = binary.LittleEndian.AppendUint32(b, uint32(m.nDocs))
 	b = binary.LittleEndian.AppendUint64(b, m.seed)
-	for _, f := range []float64{m.t.termWeight, m.t.gramWeight, m.t.latentWeight, m.t.scaleExp} {
+	for _, f := range []float64{m.t.termWeight, m.t.gramWeight, m.t.latentWeight} {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 	}
 	b = binary.LittleEndian.AppendUint32(b, uint32(m.t.probes))
@@ -114,19 +114,18 @@ func load(data []byte) (*Model, error) {
 	m.t.termWeight = r.f64()
 	m.t.gramWeight = r.f64()
 	m.t.latentWeight = r.f64()
-	m.t.scaleExp = r.f64()
 	m.t.probes = int(r.u32())
 	m.idfUnseen = r.f64()
 	v := int(r.u32())
 
 	switch {
-	case m.dim < 8 || m.dim > maxDim:
+	case m.dim < minHashedDim || m.dim > maxDim:
 		return nil, fmt.Errorf("dim %d out of range", m.dim)
-	case m.latentDim < 0 || m.latentDim >= m.dim:
+	case m.latentDim < 0 || m.latentDim > m.dim-minHashedDim:
 		return nil, fmt.Errorf("latent dim %d out of range", m.latentDim)
-	case m.t.probes < 1 || m.t.probes > 16:
+	case m.t.probes < 1 || m.t.probes > 16 || m.t.probes >= m.dim-m.latentDim:
 		return nil, fmt.Errorf("probes %d out of range", m.t.probes)
-	case !finite(m.t.termWeight, m.t.gramWeight, m.t.latentWeight, m.t.scaleExp, m.idfUnseen):
+	case !finite(m.t.termWeight, m.t.gramWeight, m.t.latentWeight, m.idfUnseen):
 		return nil, fmt.Errorf("weights not finite")
 	case m.t.latentWeight < 0 || m.t.latentWeight > 1:
 		return nil, fmt.Errorf("latent weight %g out of range", m.t.latentWeight)

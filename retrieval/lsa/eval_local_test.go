@@ -98,28 +98,15 @@ func TestLocalEval(t *testing.T) {
 		cfgs = append(cfgs, cfg{name, o, tt})
 	}
 	add("default", Options{}, nil)
-	add("se0", Options{}, func(t *tuning) { t.scaleExp = 0 })
-	add("se0 p1", Options{}, func(t *tuning) { t.scaleExp = 0; t.probes = 1 })
-	add("se0 lw.9", Options{}, func(t *tuning) { t.scaleExp = 0; t.latentWeight = .9 })
-	add("se0 lw.7", Options{}, func(t *tuning) { t.scaleExp = 0; t.latentWeight = .7 })
-	add("se0 l192", Options{LatentDim: 192}, func(t *tuning) { t.scaleExp = 0 })
-	add("se0 l128", Options{LatentDim: 128}, func(t *tuning) { t.scaleExp = 0 })
-	add("se.5", Options{}, func(t *tuning) { t.scaleExp = 0.5 })
 	add("hashed-only", Options{LatentDim: -1}, nil)
 	add("lsa-only", Options{}, func(t *tuning) { t.latentWeight = 1 })
-	for _, lw := range []float64{0.5, 0.6, 0.7, 0.9} {
-		add(fmt.Sprintf("lw=%.1f", lw), Options{}, func(t *tuning) { t.latentWeight = lw })
-	}
-	for _, se := range []float64{0, -1} {
-		add(fmt.Sprintf("scaleExp=%g", se), Options{}, func(t *tuning) { t.scaleExp = se })
-	}
-	for _, tw := range []float64{0.3, 0.45, 0.75, 0.9} {
-		add(fmt.Sprintf("termW=%.2f", tw), Options{}, func(t *tuning) { t.termWeight = tw; t.gramWeight = sqrt1(tw) })
+	for _, lw := range []float64{0.8, 0.85, 0.95} {
+		add(fmt.Sprintf("lw=%.2f", lw), Options{}, func(t *tuning) { t.latentWeight = lw })
 	}
 	add("probes=1", Options{}, func(t *tuning) { t.probes = 1 })
-	add("probes=4", Options{}, func(t *tuning) { t.probes = 4 })
-	add("latent=128", Options{LatentDim: 128}, nil)
-	add("latent=320", Options{LatentDim: 320}, nil)
+	add("probes=3", Options{}, func(t *tuning) { t.probes = 3 })
+	add("latent=192", Options{LatentDim: 192}, nil)
+	add("tw=.5", Options{}, func(t *tuning) { t.termWeight = .5; t.gramWeight = sqrt1(.5) })
 	if only := os.Getenv("LSA_EVAL_ONLY"); only != "" {
 		var keep []cfg
 		for _, c := range cfgs {
@@ -130,6 +117,7 @@ func TestLocalEval(t *testing.T) {
 		cfgs = keep
 	}
 	for _, c := range cfgs {
+		var exact func(string) []float64
 		t0 := time.Now()
 		fitTexts := texts
 		if step := os.Getenv("LSA_EVAL_SAMPLE"); step != "" {
@@ -146,6 +134,37 @@ func TestLocalEval(t *testing.T) {
 		}
 		ft := time.Since(t0)
 		docs, _ := m.EmbedDocuments(context.Background(), texts)
+		if os.Getenv("LSA_EVAL_EXACT") != "" {
+			// Exact cosine over the sparse weighted features, no projection.
+			sparse := func(text string) map[uint64]float64 {
+				var sc scratch
+				fc := sc.features(text)
+				m.t.weigh(fc, m.idfOf)
+				out := map[uint64]float64{}
+				for _, f := range fc {
+					out[f.hash] = f.count
+				}
+				return out
+			}
+			var sd []map[uint64]float64
+			for _, tx := range texts {
+				sd = append(sd, sparse(tx))
+			}
+			ex := func(q string) []float64 {
+				qv := sparse(q)
+				var out []float64
+				for _, d := range sd {
+					var s float64
+					for h, v := range qv {
+						s += v * d[h]
+					}
+					out = append(out, s)
+				}
+				return out
+			}
+			_ = ex
+			exact = ex
+		}
 		line := fmt.Sprintf("%-14s fit=%-6v", c.name, ft.Round(time.Millisecond))
 		for _, vn := range []string{"clean", "typo"} {
 			r1, r5, mrr := 0, 0, 0.0
@@ -156,8 +175,14 @@ func TestLocalEval(t *testing.T) {
 					s float64
 				}
 				var scores []sc
-				for i, d := range docs {
-					scores = append(scores, sc{owner[i], cosine(qv, d)})
+				if exact != nil {
+					for i, s := range exact(q) {
+						scores = append(scores, sc{owner[i], s})
+					}
+				} else {
+					for i, d := range docs {
+						scores = append(scores, sc{owner[i], cosine(qv, d)})
+					}
 				}
 				sort.SliceStable(scores, func(a, b int) bool { return scores[a].s > scores[b].s })
 				seen := map[int]bool{}

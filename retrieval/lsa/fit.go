@@ -31,6 +31,13 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(texts) > o.MaxFitTexts {
+		sample := make([]string, o.MaxFitTexts)
+		for i := range sample {
+			sample[i] = texts[i*len(texts)/o.MaxFitTexts]
+		}
+		texts = sample
+	}
 	n := len(texts)
 	docs := extract(texts)
 
@@ -95,7 +102,7 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 	}
 	docs = nil
 
-	proj, k := latentProjection(x, o.LatentDim, o.Seed, t.scaleExp)
+	proj, k := latentProjection(x, o.LatentDim, o.Seed)
 	m.setProjection(proj, k)
 	data, err := m.MarshalBinary()
 	if err != nil {
@@ -150,12 +157,12 @@ func quantise(v float64, s float32) int8 {
 }
 
 // latentProjection returns the map from vocabulary features to latent
-// dimensions: the top right singular vectors of x, dimension i scaled by
-// sigma_i^scaleExp, as a cols×k row-major matrix with k ≤ want. It uses a
+// dimensions: the top right singular vectors of x, an orthonormal basis, as
+// a cols×k row-major matrix with k ≤ want. It uses a
 // randomized SVD (Halko, Martinsson and Tropp 2011): project x onto random
 // directions, refine with power iterations, orthonormalise, and solve the
 // small eigenproblem of Qᵀ X Xᵀ Q.
-func latentProjection(x *csr, want int, seed uint64, scaleExp float64) ([]float64, int) {
+func latentProjection(x *csr, want int, seed uint64) ([]float64, int) {
 	n, v := x.rows, x.cols
 	l := min(want+oversample, n, v)
 	if l == 0 || len(x.val) == 0 {
@@ -199,12 +206,12 @@ func latentProjection(x *csr, want int, seed uint64, scaleExp float64) ([]float6
 	if k == 0 {
 		return nil, 0
 	}
-	// V_k = W U_k diag(1/sigma); the projection is V_k diag(sigma^scaleExp).
+	// V_k = W U_k diag(1/sigma).
 	uk := make([]float64, l*k)
 	for j := range k {
 		col := l - 1 - j
 		sigma := math.Sqrt(lambda[col])
-		s := math.Pow(sigma, scaleExp-1)
+		s := 1 / sigma
 		for i := range l {
 			uk[i*k+j] = vecs.At(i, col) * s
 		}

@@ -154,6 +154,8 @@ func TestUnitVectors(t *testing.T) {
 		{"no latent part", corpusTexts(), Options{Dim: 64, LatentDim: -1}},
 		{"one text", corpusTexts()[:1], Options{}},
 		{"empty corpus", nil, Options{}},
+		{"sampled corpus", corpusTexts(), Options{MaxFitTexts: 7}},
+		{"widest latent part", corpusTexts(), Options{Dim: 64, LatentDim: 56}},
 	}
 	inputs := append(corpusTexts()[:5], "", "?!", "wie ben ik", "paspoord", "xyzzy onbekendwoord", "2026")
 	for _, tt := range tests {
@@ -343,7 +345,7 @@ func TestLoadCorrupt(t *testing.T) {
 		{"future version", edit(8, 99)},
 		{"huge dim", edit(12, 1<<30)},
 		{"latent dim too large", edit(16, 384)},
-		{"vocabulary size mismatch", edit(76, uint32(len(m.hashes)+1))},
+		{"vocabulary size mismatch", edit(68, uint32(len(m.hashes)+1))},
 		{"trailing bytes", resum(append(slices.Clone(good), 0, 0, 0, 0))},
 	}
 	for _, tt := range tests {
@@ -366,6 +368,9 @@ func TestFitOptionErrors(t *testing.T) {
 	}{
 		{"dim too small", Options{Dim: 4}},
 		{"latent dim equals dim", Options{Dim: 64, LatentDim: 64}},
+		{"hashed part too small", Options{Dim: 64, LatentDim: 60}},
+		{"dim too large", Options{Dim: 1 << 20}},
+		{"negative max fit texts", Options{MaxFitTexts: -1}},
 		{"negative max features", Options{MaxFeatures: -1}},
 	}
 	for _, tt := range tests {
