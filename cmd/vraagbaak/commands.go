@@ -229,8 +229,11 @@ func perChunk(s retrieval.SourceStats) int {
 func cmdDemo(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "demo", "demo [--host 127.0.0.1] [--port 8090]")
 	host := fs.String("host", "127.0.0.1", "loopback address the sample sites are served on")
-	port := fs.Int("port", 8090, "first port; the sample sites get this port and the next ones")
+	port := fs.Int("port", 8090, "first port; the sample sites get this port and the next two (0: any free ports)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := a.cfg.needDatabase(); err != nil {
 		return err
 	}
 	sources, stop, err := serveSampleSites(ctx, *host, *port, a.stdout)
@@ -260,8 +263,11 @@ func serveSampleSites(ctx context.Context, host string, port int, out io.Writer)
 			stop()
 			return nil, nil, err
 		}
-		addr := net.JoinHostPort(host, fmt.Sprint(port+i))
-		ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+		p := 0
+		if port != 0 {
+			p = port + i
+		}
+		ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", net.JoinHostPort(host, fmt.Sprint(p)))
 		if err != nil {
 			stop()
 			return nil, nil, fmt.Errorf("serve sample site %s: %w (choose another --port)", site.Name, err)
@@ -269,7 +275,7 @@ func serveSampleSites(ctx context.Context, host string, port int, out io.Writer)
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 		servers = append(servers, srv)
 		go srv.Serve(ln) //nolint:errcheck // ends with Close
-		base := "http://" + addr
+		base := "http://" + ln.Addr().String()
 		fmt.Fprintf(out, "sample site %-12s %s (%s)\n", site.Name, base+"/", site.Title)
 		sources = append(sources, ingest.Source{
 			Name:         site.Name,
