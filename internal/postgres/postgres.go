@@ -30,6 +30,10 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse DATABASE_URL: %w", err)
 	}
+	// HNSW search depth: recall 0.965 at 100 on clustered vectors (PERF-FLOOR.md), and
+	// iterative scans so that a filtered vector search still fills its LIMIT.
+	cfg.ConnConfig.RuntimeParams["hnsw.ef_search"] = "100"
+	cfg.ConnConfig.RuntimeParams["hnsw.iterative_scan"] = "relaxed_order"
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		return pgxvec.RegisterTypes(ctx, conn)
 	}

@@ -1,10 +1,11 @@
 package lsa
 
 import (
+	"os"
+	"time"
 	"cmp"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -39,16 +40,30 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 		texts = sample
 	}
 	n := len(texts)
+	t0 := time.Now()
+	tr := func(s string) { if os.Getenv("LSA_TRACE") != "" { fmt.Fprintln(os.Stderr, s, time.Since(t0)); t0 = time.Now() } }
 	docs := extract(texts)
+	tr("extract")
 
 	// Document frequencies and the vocabulary: the MaxFeatures most frequent
-	// features with df >= MinDF, ties broken by hash.
+	// features with df >= MinDF, ties broken by hash. Counts are integers,
+	// so merging the partial counts in any order gives the same result.
 	df := make(map[uint64]int32, 1<<16)
-	for _, d := range docs {
-		for _, f := range d {
-			df[f.hash]++
+	var mu sync.Mutex
+	parallel(n, func(lo, hi int) {
+		local := make(map[uint64]int32, 1<<12)
+		for _, d := range docs[lo:hi] {
+			for _, f := range d {
+				local[f.hash]++
+			}
 		}
-	}
+		mu.Lock()
+		for h, c := range local {
+			df[h] += c
+		}
+		mu.Unlock()
+	})
+	tr("df")
 	type entry struct {
 		hash uint64
 		df   int32
@@ -70,6 +85,7 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 	}
 	slices.SortFunc(cands, func(a, b entry) int { return cmp.Compare(a.hash, b.hash) })
 
+	tr("vocab")
 	m := &Model{
 		dim:       o.Dim,
 		latentDim: o.LatentDim,
@@ -88,27 +104,44 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 	}
 
 	// The document-feature matrix over the vocabulary, rows weighted as
-	// at embedding time.
-	x := &csr{rows: n, cols: len(cands), ptr: make([]int, 1, n+1)}
-	for _, d := range docs {
-		t.weigh(d, m.idfOf)
-		for _, f := range d {
-			if c, ok := m.vocab[f.hash]; ok {
-				x.idx = append(x.idx, c)
-				x.val = append(x.val, float32(f.count))
+	// at embedding time. Each document's row is built in place (the hash
+	// field then holds the column), then the rows are concatenated.
+	parallel(n, func(lo, hi int) {
+		for i, d := range docs[lo:hi] {
+			t.weigh(d, m.idfOf)
+			row := d[:0]
+			for _, f := range d {
+				if c, ok := m.vocab[f.hash]; ok {
+					row = append(row, featureCount{hash: uint64(c), count: f.count})
+				}
 			}
+			docs[lo+i] = row
+		}
+	})
+	nnz := 0
+	for _, d := range docs {
+		nnz += len(d)
+	}
+	x := &csr{rows: n, cols: len(cands), ptr: make([]int, 1, n+1), idx: make([]int32, 0, nnz), val: make([]float32, 0, nnz)}
+	for i, d := range docs {
+		for _, f := range d {
+			x.idx = append(x.idx, int32(f.hash))
+			x.val = append(x.val, float32(f.count))
 		}
 		x.ptr = append(x.ptr, len(x.idx))
+		docs[i] = nil
 	}
-	docs = nil
 
-	proj, k := latentProjection(x, o.LatentDim, o.Seed)
+	tr("csr")
+	proj, k := latentProjection(x, o.LatentDim, o.Seed, tr)
+	tr("svd")
 	m.setProjection(proj, k)
 	data, err := m.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
 	m.fingerprint = fingerprint(data)
+	tr("marshal")
 	return m, nil
 }
 
@@ -162,33 +195,35 @@ func quantise(v float64, s float32) int8 {
 // randomized SVD (Halko, Martinsson and Tropp 2011): project x onto random
 // directions, refine with power iterations, orthonormalise, and solve the
 // small eigenproblem of Qᵀ X Xᵀ Q.
-func latentProjection(x *csr, want int, seed uint64) ([]float64, int) {
+func latentProjection(x *csr, want int, seed uint64, tr func(string)) ([]float64, int) {
 	n, v := x.rows, x.cols
 	l := min(want+oversample, n, v)
 	if l == 0 || len(x.val) == 0 {
 		return nil, 0
 	}
+	tr("pre-transpose")
 	xt := x.transpose()
+	tr("transpose")
 
+	// Range finder: Y = X Ω, one power iteration Y = X Xᵀ Q, Q = orth(Y).
 	// The sparse products run in float32, which halves their memory
 	// traffic; orthonormalisation and the eigenproblem run in float64.
-	rng := rand.New(rand.NewPCG(seed, 0x6c73615f7631))
-	omega := make([]float32, v*l)
-	for i := range omega {
-		omega[i] = float32(rng.NormFloat64())
-	}
-	y := widen(x.mul(omega, l)) // n×l
+	y := widen(x.sketch(l, seed)) // n×l
+	tr("XO")
 	for range powerIters {
 		orthonormalise(y, n, l)
 		y = widen(x.mul(xt.mul(narrow(y), l), l))
 	}
 	q := y
 	orthonormalise(q, n, l)
+	tr("power")
 	w := widen(xt.mul(narrow(q), l)) // Bᵀ = Xᵀ Q, v×l
+	tr("W")
 
 	// C = B Bᵀ = Wᵀ W, l×l; its eigenvectors are B's left singular vectors.
 	c := make([]float64, l*l)
 	blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(w, v, l), general(w, v, l), 0, general(c, l, l))
+	tr("WtW")
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(l, c), true) {
 		return nil, 0
@@ -216,6 +251,7 @@ func latentProjection(x *csr, want int, seed uint64) ([]float64, int) {
 			uk[i*k+j] = vecs.At(i, col) * s
 		}
 	}
+	tr("eig")
 	proj := make([]float64, v*k)
 	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(w, v, l), general(uk, l, k), 0, general(proj, v, k))
 	// Fix each component's sign so that it does not depend on the
@@ -279,6 +315,43 @@ type csr struct {
 	idx        []int32
 	val        []float32
 }
+
+// sketch returns a·Ω for a random sparse sign matrix Ω (cols×l) with
+// sketchNonzeros nonzeros ±1 per row, derived from seed, as a rows×l
+// row-major matrix. It costs a fraction of a product with a dense Gaussian Ω
+// and serves a randomized range finder as well.
+func (a *csr) sketch(l int, seed uint64) []float32 {
+	// omega[c*sketchNonzeros+j] is the column of the j-th nonzero of row c
+	// of Ω, plus l if it is -1.
+	omega := make([]uint32, a.cols*sketchNonzeros)
+	for c := range a.cols {
+		h := mix(seed ^ uint64(c))
+		for j := range sketchNonzeros {
+			h = mix(h + 0x9e3779b97f4a7c15)
+			omega[c*sketchNonzeros+j] = uint32((h>>1)%uint64(l)) + uint32(h&1)*uint32(l)
+		}
+	}
+	out := make([]float32, a.rows*l)
+	parallel(a.rows, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dst := out[i*l : (i+1)*l]
+			for p := a.ptr[i]; p < a.ptr[i+1]; p++ {
+				v := a.val[p]
+				for _, o := range omega[int(a.idx[p])*sketchNonzeros:][:sketchNonzeros] {
+					if int(o) < l {
+						dst[o] += v
+					} else {
+						dst[int(o)-l] -= v
+					}
+				}
+			}
+		}
+	})
+	return out
+}
+
+// sketchNonzeros is the number of nonzeros per row of the sketching matrix.
+const sketchNonzeros = 8
 
 // mul returns a·b for the dense cols×l row-major matrix b, as a rows×l
 // row-major matrix. Each output row is computed by one goroutine in a fixed

@@ -1,0 +1,165 @@
+package retrieval_test
+
+import (
+	"context"
+	"hash/fnv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
+	"github.com/vraagbaak/vraagbaak/retrieval"
+)
+
+// bagEmbedder hashes words into a small vector: a deterministic stand-in for the real
+// embedder, which is not the subject here.
+type bagEmbedder struct{}
+
+const dim = 32
+
+func (bagEmbedder) EmbedQuery(_ context.Context, text string) ([]float32, error) {
+	v := make([]float32, dim)
+	v[0] = 0.1
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		h := fnv.New32a()
+		h.Write([]byte(strings.Trim(w, ".,?!")))
+		v[1+h.Sum32()%(dim-1)]++
+	}
+	return v, nil
+}
+
+func (e bagEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i], _ = e.EmbedQuery(ctx, t)
+	}
+	return out, nil
+}
+
+type page struct {
+	source   retrieval.Source
+	url      string
+	title    string
+	sections []string
+}
+
+func seed(t *testing.T, store *retrieval.Store, pages []page) {
+	t.Helper()
+	ctx := context.Background()
+	ids := map[string]int64{}
+	for _, p := range pages {
+		id, ok := ids[p.source.Name]
+		if !ok {
+			var err error
+			if id, err = store.SaveSource(ctx, p.source); err != nil {
+				t.Fatal(err)
+			}
+			ids[p.source.Name] = id
+		}
+		src := p.source
+		src.ID = id
+		var chunks []retrieval.Chunk
+		for i, body := range p.sections {
+			v, _ := bagEmbedder{}.EmbedQuery(ctx, retrieval.EmbedText(p.title, "", body))
+			chunks = append(chunks, retrieval.Chunk{Ord: i, Title: p.title, Anchor: "s" + string(rune('a'+i)), Body: body, Embedding: v})
+		}
+		doc := retrieval.Document{Source: src, URL: p.url, Title: p.title, FetchedAt: time.Now(), ContentHash: []byte(p.url)}
+		if _, err := store.SaveDocument(ctx, doc, chunks, retrieval.Fetch{URL: p.url, SourceID: id, Status: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	store := retrieval.NewStore(db.Pool)
+	if err := store.UseEmbedder(ctx, retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
+		t.Fatal(err)
+	}
+	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
+	bloem := retrieval.Source{Name: "bloemendijk", Scope: retrieval.ScopeMunicipality, Municipality: "GM9001"}
+	heuvel := retrieval.Source{Name: "heuvelrade", Scope: retrieval.ScopeMunicipality, Municipality: "GM9002"}
+	seed(t, store, []page{
+		{rijk, "https://rijk.example/bijzondere-bijstand", "Wat is bijzondere bijstand?", []string{
+			"Bijzondere bijstand is een vergoeding van de gemeente voor noodzakelijke kosten die u niet zelf kunt betalen.",
+			"De gemeente beslist over bijzondere bijstand. De regels verschillen per gemeente.",
+			"U vraagt bijzondere bijstand aan bij de gemeente, voordat u de kosten maakt.",
+		}},
+		{bloem, "https://bloemendijk.example/bijzondere-bijstand", "Bijzondere bijstand", []string{
+			"In Bloemendijk krijgt u bijzondere bijstand als uw inkomen lager is dan 120% van de bijstandsnorm.",
+		}},
+		{heuvel, "https://heuvelrade.example/bijzondere-bijstand", "Bijzondere bijstand", []string{
+			"In Heuvelrade krijgt u bijzondere bijstand als uw inkomen lager is dan 110% van de bijstandsnorm.",
+		}},
+		{rijk, "https://rijk.example/paspoort", "Paspoort aanvragen", []string{
+			"U vraagt een paspoort aan bij de gemeente waar u woont. Neem een pasfoto mee.",
+		}},
+		{rijk, "https://rijk.example/oud", "Bijzondere bijstand oud", []string{"Oude pagina over bijzondere bijstand en de bijstandsnorm."}},
+	})
+	removed, err := store.Gone(ctx, retrieval.Fetch{URL: "https://rijk.example/oud", Status: 410})
+	if err != nil || !removed {
+		t.Fatalf("Gone = %v, %v", removed, err)
+	}
+
+	urls := func(hits []retrieval.Hit) []string {
+		var out []string
+		for _, h := range hits {
+			out = append(out, h.URL)
+		}
+		return out
+	}
+	tests := []struct {
+		name     string
+		q        retrieval.Query
+		first    string
+		never    []string
+		maxOfOne int // most chunks of one page
+	}{
+		{name: "municipality first", q: retrieval.Query{Text: "bijzondere bijstand inkomen bijstandsnorm", Municipality: "GM9001"},
+			first: "https://bloemendijk.example/bijzondere-bijstand", never: []string{"https://heuvelrade.example/bijzondere-bijstand", "https://rijk.example/oud"}},
+		{name: "the other municipality", q: retrieval.Query{Text: "bijzondere bijstand inkomen bijstandsnorm", Municipality: "GM9002"},
+			first: "https://heuvelrade.example/bijzondere-bijstand", never: []string{"https://bloemendijk.example/bijzondere-bijstand"}},
+		{name: "national only", q: retrieval.Query{Text: "bijzondere bijstand inkomen"},
+			first: "https://rijk.example/bijzondere-bijstand", never: []string{"https://bloemendijk.example/bijzondere-bijstand", "https://heuvelrade.example/bijzondere-bijstand"}},
+		{name: "per-page cap", q: retrieval.Query{Text: "bijzondere bijstand gemeente kosten", PerPage: 1}, first: "https://rijk.example/bijzondere-bijstand", maxOfOne: 1},
+		{name: "text only", q: retrieval.Query{Text: "pasfoto", Mode: retrieval.TextOnly}, first: "https://rijk.example/paspoort"},
+		{name: "vector only", q: retrieval.Query{Text: "paspoort pasfoto", Mode: retrieval.VectorOnly}, first: "https://rijk.example/paspoort"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, err := store.Search(ctx, bagEmbedder{}, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := urls(hits)
+			if len(got) == 0 || got[0] != tc.first {
+				t.Fatalf("hits %v, want %s first", got, tc.first)
+			}
+			per := map[string]int{}
+			for _, h := range hits {
+				per[h.URL]++
+				for _, n := range tc.never {
+					if h.URL == n {
+						t.Errorf("%s must never be found here (hits %v)", n, got)
+					}
+				}
+				if tc.q.Mode == retrieval.TextOnly && h.VectorRank != 0 || tc.q.Mode == retrieval.VectorOnly && h.TextRank != 0 {
+					t.Errorf("mode %s mixed rankings: %+v", tc.q.Mode, h)
+				}
+			}
+			for u, n := range per {
+				if limit := max(tc.maxOfOne, 2); n > limit {
+					t.Errorf("%d chunks of %s, want at most %d", n, u, limit)
+				}
+			}
+			if hits[0].Anchor == "" || !strings.HasPrefix(hits[0].CitationURL(), hits[0].URL+"#") {
+				t.Errorf("citation URL %q lacks the section anchor", hits[0].CitationURL())
+			}
+		})
+	}
+	if hits, err := store.Search(ctx, bagEmbedder{}, retrieval.Query{Text: "   "}); err != nil || len(hits) != 0 {
+		t.Errorf("empty question: %v, %v", hits, err)
+	}
+}
