@@ -71,7 +71,7 @@ func (h Hit) CitationURL() string {
 // chunks get their fused score multiplied by 1.3: its rules and amounts are the ones
 // that apply to the citizen, so its page comes first where both answer.
 //
-// $1 question, $2 query vector, $3 municipality ('' for none), $4 candidates per
+// $1 question, $2 query vector, $3 municipality (” for none), $4 candidates per
 // ranking, $5 use full text, $6 use vectors, $7 per-page cap, $8 limit.
 const searchSQL = `
 WITH q AS (
