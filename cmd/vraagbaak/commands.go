@@ -132,6 +132,9 @@ func (a *app) ingest(ctx context.Context, sources []ingest.Source, ccfg ingest.C
 	if _, err := vecs.Finish(ctx); err != nil {
 		return err
 	}
+	if err := store.RefreshTermStats(ctx); err != nil {
+		return err
+	}
 	if err := a.printStats(ctx, store); err != nil {
 		return err
 	}

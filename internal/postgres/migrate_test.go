@@ -28,7 +28,7 @@ func TestMigrateConcurrentlyIsSafe(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	// Start from nothing: drop what the template brought.
-	if _, err := db.Pool.Exec(ctx, `DROP TABLE ingest_runs, embedder, chunks, crawl_urls, documents, sources, schema_migrations`); err != nil {
+	if _, err := db.Pool.Exec(ctx, `DROP TABLE term_stats, ingest_runs, embedder, chunks, crawl_urls, documents, sources, schema_migrations`); err != nil {
 		t.Fatal(err)
 	}
 	const instances = 4

@@ -30,10 +30,12 @@ const (
 const (
 	maxDim   = 1 << 14
 	maxVocab = 1 << 24
+	maxIDF   = 100
 )
 
 // MarshalBinary returns the model in a versioned binary form for Load. A
-// default model of a large corpus takes about 8.5 MB.
+// default model of a large corpus takes about 9 MB, mostly the 8-bit
+// projection values.
 func (m *Model) MarshalBinary() ([]byte, error) {
 	v, k := len(m.hashes), m.latentDim
 	b := make([]byte, 0, headerSize+v*(8+4+4+k)+4)
@@ -127,8 +129,10 @@ func load(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("probes %d out of range", m.t.probes)
 	case !finite(m.t.termWeight, m.t.gramWeight, m.t.latentWeight, m.idfUnseen):
 		return nil, fmt.Errorf("weights not finite")
-	case m.t.latentWeight < 0 || m.t.latentWeight > 1:
-		return nil, fmt.Errorf("latent weight %g out of range", m.t.latentWeight)
+	case !inRange(0, 1, m.t.termWeight, m.t.gramWeight, m.t.latentWeight):
+		return nil, fmt.Errorf("weights out of range")
+	case !inRange(0, maxIDF, m.idfUnseen):
+		return nil, fmt.Errorf("idf %g out of range", m.idfUnseen)
 	case v > maxVocab:
 		return nil, fmt.Errorf("vocabulary size %d out of range", v)
 	}
@@ -149,15 +153,16 @@ func load(data []byte) (*Model, error) {
 	m.idf = make([]float32, v)
 	for i := range v {
 		m.idf[i] = r.f32()
-		if !finite(float64(m.idf[i])) {
-			return nil, fmt.Errorf("idf %d not finite", i)
+		if !inRange(0, maxIDF, float64(m.idf[i])) {
+			return nil, fmt.Errorf("idf %d out of range", i)
 		}
 	}
 	m.projScale = make([]float32, v)
 	for i := range v {
 		m.projScale[i] = r.f32()
-		if s := float64(m.projScale[i]); !finite(s) || s < 0 {
-			return nil, fmt.Errorf("row scale %d invalid", i)
+		// Entries of an orthonormal basis are at most 1 in magnitude.
+		if !inRange(0, 1.0/127, float64(m.projScale[i])) {
+			return nil, fmt.Errorf("row scale %d out of range", i)
 		}
 	}
 	k := m.latentDim
@@ -171,6 +176,16 @@ func load(data []byte) (*Model, error) {
 	}
 	m.fingerprint = fingerprint(data)
 	return m, nil
+}
+
+// inRange reports whether all fs are in [lo, hi] (so not NaN).
+func inRange(lo, hi float64, fs ...float64) bool {
+	for _, f := range fs {
+		if !(f >= lo && f <= hi) {
+			return false
+		}
+	}
+	return true
 }
 
 func finite(fs ...float64) bool {

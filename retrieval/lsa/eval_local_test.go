@@ -100,13 +100,7 @@ func TestLocalEval(t *testing.T) {
 	add("default", Options{}, nil)
 	add("hashed-only", Options{LatentDim: -1}, nil)
 	add("lsa-only", Options{}, func(t *tuning) { t.latentWeight = 1 })
-	for _, lw := range []float64{0.8, 0.85, 0.95} {
-		add(fmt.Sprintf("lw=%.2f", lw), Options{}, func(t *tuning) { t.latentWeight = lw })
-	}
-	add("probes=1", Options{}, func(t *tuning) { t.probes = 1 })
-	add("probes=3", Options{}, func(t *tuning) { t.probes = 3 })
-	add("latent=192", Options{LatentDim: 192}, nil)
-	add("tw=.5", Options{}, func(t *tuning) { t.termWeight = .5; t.gramWeight = sqrt1(.5) })
+	add("dim768", Options{Dim: 768}, nil)
 	if only := os.Getenv("LSA_EVAL_ONLY"); only != "" {
 		var keep []cfg
 		for _, c := range cfgs {
@@ -165,7 +159,8 @@ func TestLocalEval(t *testing.T) {
 			_ = ex
 			exact = ex
 		}
-		line := fmt.Sprintf("%-14s fit=%-6v", c.name, ft.Round(time.Millisecond))
+		data, _ := m.MarshalBinary()
+		line := fmt.Sprintf("%-14s fit=%-6v size=%dKB", c.name, ft.Round(time.Millisecond), len(data)/1024)
 		for _, vn := range []string{"clean", "typo"} {
 			r1, r5, mrr := 0, 0, 0.0
 			for qi, q := range variants[vn] {

@@ -1,8 +1,6 @@
 package lsa
 
 import (
-	"os"
-	"time"
 	"cmp"
 	"fmt"
 	"math"
@@ -40,10 +38,7 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 		texts = sample
 	}
 	n := len(texts)
-	t0 := time.Now()
-	tr := func(s string) { if os.Getenv("LSA_TRACE") != "" { fmt.Fprintln(os.Stderr, s, time.Since(t0)); t0 = time.Now() } }
 	docs := extract(texts)
-	tr("extract")
 
 	// Document frequencies and the vocabulary: the MaxFeatures most frequent
 	// features with df >= MinDF, ties broken by hash. Counts are integers,
@@ -63,7 +58,6 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 		}
 		mu.Unlock()
 	})
-	tr("df")
 	type entry struct {
 		hash uint64
 		df   int32
@@ -85,7 +79,6 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 	}
 	slices.SortFunc(cands, func(a, b entry) int { return cmp.Compare(a.hash, b.hash) })
 
-	tr("vocab")
 	m := &Model{
 		dim:       o.Dim,
 		latentDim: o.LatentDim,
@@ -132,16 +125,14 @@ func fit(texts []string, opts Options, t tuning) (*Model, error) {
 		docs[i] = nil
 	}
 
-	tr("csr")
-	proj, k := latentProjection(x, o.LatentDim, o.Seed, tr)
-	tr("svd")
+	proj, k := latentProjection(x, o.LatentDim, o.Seed)
 	m.setProjection(proj, k)
+
 	data, err := m.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
 	m.fingerprint = fingerprint(data)
-	tr("marshal")
 	return m, nil
 }
 
@@ -191,39 +182,34 @@ func quantise(v float64, s float32) int8 {
 
 // latentProjection returns the map from vocabulary features to latent
 // dimensions: the top right singular vectors of x, an orthonormal basis, as
-// a cols×k row-major matrix with k ≤ want. It uses a
-// randomized SVD (Halko, Martinsson and Tropp 2011): project x onto random
-// directions, refine with power iterations, orthonormalise, and solve the
-// small eigenproblem of Qᵀ X Xᵀ Q.
-func latentProjection(x *csr, want int, seed uint64, tr func(string)) ([]float64, int) {
+// a cols×k row-major matrix with k ≤ want. It uses a randomized SVD (Halko,
+// Martinsson and Tropp 2011): sketch x's range with a sparse random sign
+// matrix, refine it with a power iteration, orthonormalise, and solve the
+// small eigenproblem of Qᵀ X Xᵀ Q. Components with a negligible singular
+// value are left out, so k is below want when the corpus' rank is.
+func latentProjection(x *csr, want int, seed uint64) ([]float64, int) {
 	n, v := x.rows, x.cols
 	l := min(want+oversample, n, v)
 	if l == 0 || len(x.val) == 0 {
 		return nil, 0
 	}
-	tr("pre-transpose")
 	xt := x.transpose()
-	tr("transpose")
 
 	// Range finder: Y = X Ω, one power iteration Y = X Xᵀ Q, Q = orth(Y).
 	// The sparse products run in float32, which halves their memory
 	// traffic; orthonormalisation and the eigenproblem run in float64.
 	y := widen(x.sketch(l, seed)) // n×l
-	tr("XO")
 	for range powerIters {
 		orthonormalise(y, n, l)
 		y = widen(x.mul(xt.mul(narrow(y), l), l))
 	}
 	q := y
 	orthonormalise(q, n, l)
-	tr("power")
 	w := widen(xt.mul(narrow(q), l)) // Bᵀ = Xᵀ Q, v×l
-	tr("W")
 
 	// C = B Bᵀ = Wᵀ W, l×l; its eigenvectors are B's left singular vectors.
 	c := make([]float64, l*l)
 	blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(w, v, l), general(w, v, l), 0, general(c, l, l))
-	tr("WtW")
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(l, c), true) {
 		return nil, 0
@@ -235,7 +221,7 @@ func latentProjection(x *csr, want int, seed uint64, tr func(string)) ([]float64
 	// Keep the top components whose singular value is not negligible.
 	top := lambda[l-1]
 	k := 0
-	for k < min(want, l) && lambda[l-1-k] > top*1e-10 && lambda[l-1-k] > 0 {
+	for k < min(want, l) && lambda[l-1-k] > top*1e-6 && lambda[l-1-k] > 0 {
 		k++
 	}
 	if k == 0 {
@@ -251,7 +237,6 @@ func latentProjection(x *csr, want int, seed uint64, tr func(string)) ([]float64
 			uk[i*k+j] = vecs.At(i, col) * s
 		}
 	}
-	tr("eig")
 	proj := make([]float64, v*k)
 	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(w, v, l), general(uk, l, k), 0, general(proj, v, k))
 	// Fix each component's sign so that it does not depend on the

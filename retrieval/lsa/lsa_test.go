@@ -492,3 +492,35 @@ func BenchmarkEmbedQuery(b *testing.B) {
 		}
 	}
 }
+
+func TestLoadDamagedNeverPanics(t *testing.T) {
+	m, err := Fit(corpusTexts()[:10], Options{Dim: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range len(good) {
+		if _, err := Load(good[:i]); err == nil {
+			t.Fatalf("Load of the first %d of %d bytes succeeded", i, len(good))
+		}
+	}
+	// Damage with a valid checksum: Load may accept it, but must not panic
+	// and must give unit vectors if it does.
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		b := slices.Clone(good)
+		b[rng.IntN(len(b)-4)] ^= byte(1 + rng.IntN(255))
+		binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.ChecksumIEEE(b[:len(b)-4]))
+		l, err := Load(b)
+		if err != nil {
+			continue
+		}
+		v := embedQuery(t, l, "paspoort kwijt")
+		if n := norm(v); math.Abs(n-1) > 1e-4 {
+			t.Fatalf("damaged but accepted model gives a vector of norm %g", n)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
+)
+
+// TermStats holds in how many chunks each stemmed term occurs.
+type TermStats struct {
+	Chunks int
+	DF     map[string]int
+}
+
+// IDF is the inverse document frequency of a stemmed term; a term no chunk has gets
+// the weight of a term in one chunk.
+func (ts *TermStats) IDF(term string) float64 {
+	df := max(ts.DF[term], 1)
+	return math.Log(1 + float64(max(ts.Chunks, 1))/float64(df))
+}
+
+// RefreshTermStats counts the stemmed terms of every chunk anew (after an ingest).
+func (s *Store) RefreshTermStats(ctx context.Context) error {
+	df := map[string]int{}
+	seen := map[string]bool{}
+	err := s.ChunkTexts(ctx, func(text string) error {
+		clear(seen)
+		for _, t := range dutch.Terms(text) {
+			if !seen[t] {
+				seen[t] = true
+				df[t]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, 0, len(df))
+	for t, n := range df {
+		rows = append(rows, []any{t, n})
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM term_stats`); err != nil {
+			return err
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"term_stats"}, []string{"term", "ndoc"}, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("retrieval: refresh term stats: %w", err)
+	}
+	return nil
+}
+
+// TermStats reads the term counts.
+func (s *Store) TermStats(ctx context.Context) (*TermStats, error) {
+	ts := &TermStats{DF: map[string]int{}}
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM chunks`).Scan(&ts.Chunks); err != nil {
+		return nil, fmt.Errorf("retrieval: term stats: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT term, ndoc FROM term_stats`)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: term stats: %w", err)
+	}
+	var term string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&term, &n}, func() error {
+		ts.DF[term] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: term stats: %w", err)
+	}
+	return ts, nil
+}
