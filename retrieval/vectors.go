@@ -99,10 +99,12 @@ func (s *Store) setEmbedder(ctx context.Context, info EmbedderInfo, reset bool) 
 	return nil
 }
 
-// ChunkTexts calls f with the embedding text of every stored chunk, in id order; the
-// built-in embedder learns from them.
+// ChunkTexts calls f with the embedding text of every stored chunk; the built-in
+// embedder learns from them. The order depends on the texts only (not on ids, which
+// depend on the order a concurrent crawl stored pages in), so that the same corpus
+// always gives the same model.
 func (s *Store) ChunkTexts(ctx context.Context, f func(text string) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT title, headings, body FROM chunks ORDER BY id`)
+	rows, err := s.pool.Query(ctx, `SELECT title, headings, body FROM chunks ORDER BY md5(title || headings || body), id`)
 	if err != nil {
 		return fmt.Errorf("retrieval: chunk texts: %w", err)
 	}

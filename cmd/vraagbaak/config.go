@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/vraagbaak/vraagbaak/internal/llm"
 )
@@ -20,6 +21,14 @@ type Config struct {
 	EmbeddingURL   string // VRAAGBAAK_EMBEDDING_URL
 	EmbeddingModel string // VRAAGBAAK_EMBEDDING_MODEL
 	EmbeddingKey   string // VRAAGBAAK_EMBEDDING_API_KEY or VRAAGBAAK_EMBEDDING_API_KEY_FILE
+
+	// Optional generative answerer: VRAAGBAAK_LLM is "" (none, the default), ollama
+	// or openai.
+	LLM        string
+	LLMURL     string        // VRAAGBAAK_LLM_URL
+	LLMModel   string        // VRAAGBAAK_LLM_MODEL
+	LLMKey     string        // VRAAGBAAK_LLM_API_KEY or VRAAGBAAK_LLM_API_KEY_FILE
+	LLMTimeout time.Duration // VRAAGBAAK_LLM_TIMEOUT (default 30s)
 }
 
 const embedderBuiltin = "builtin"
@@ -38,6 +47,9 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		Embedder:       get("VRAAGBAAK_EMBEDDER", embedderBuiltin),
 		EmbeddingURL:   get("VRAAGBAAK_EMBEDDING_URL", ""),
 		EmbeddingModel: get("VRAAGBAAK_EMBEDDING_MODEL", ""),
+		LLM:            get("VRAAGBAAK_LLM", ""),
+		LLMURL:         get("VRAAGBAAK_LLM_URL", ""),
+		LLMModel:       get("VRAAGBAAK_LLM_MODEL", ""),
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("config: VRAAGBAAK_LOG_FORMAT must be text or json, not %q", cfg.LogFormat)
@@ -50,6 +62,21 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 		return cfg, err
 	}
 	cfg.EmbeddingKey = key
+	if cfg.LLMKey, err = secret(lookup, "VRAAGBAAK_LLM_API_KEY"); err != nil {
+		return cfg, err
+	}
+	if cfg.LLMTimeout, err = time.ParseDuration(get("VRAAGBAAK_LLM_TIMEOUT", "30s")); err != nil || cfg.LLMTimeout <= 0 {
+		return cfg, fmt.Errorf("config: VRAAGBAAK_LLM_TIMEOUT must be a positive duration such as 30s")
+	}
+	switch cfg.LLM {
+	case "":
+	case llm.ProviderOllama, llm.ProviderOpenAI:
+		if cfg.LLMModel == "" {
+			return cfg, fmt.Errorf("config: VRAAGBAAK_LLM_MODEL is required when VRAAGBAAK_LLM=%s", cfg.LLM)
+		}
+	default:
+		return cfg, fmt.Errorf("config: VRAAGBAAK_LLM must be empty, ollama or openai, not %q", cfg.LLM)
+	}
 	switch cfg.Embedder {
 	case embedderBuiltin:
 	case llm.ProviderOllama, llm.ProviderOpenAI:

@@ -25,6 +25,8 @@ Commands:
   ingest    crawl the sources in a sources file into the index
   reindex   re-embed every chunk with the configured embedder
   stats     show what the index holds
+  ask       answer one question from the index: ask [--municipality GM0363] [--json] "vraag"
+  eval      evaluate on a golden question set: eval run --golden FILE [--out DIR]
   demo      serve the bundled sample sites on loopback, crawl them, show a summary
   help      show this help
 
@@ -52,6 +54,8 @@ var commands = map[string]command{
 	"ingest":  cmdIngest,
 	"reindex": cmdReindex,
 	"stats":   cmdStats,
+	"ask":     cmdAsk,
+	"eval":    cmdEval,
 	"demo":    cmdDemo,
 }
 

@@ -1,0 +1,209 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
+	"github.com/vraagbaak/vraagbaak/retrieval"
+)
+
+// NoAnswerMessage is what a citizen reads when no reliable answer was found.
+const NoAnswerMessage = "Daar heb ik geen betrouwbaar antwoord op gevonden. " +
+	"Stel uw vraag aan een medewerker van de gemeente: bel 14 gevolgd door het netnummer van uw gemeente, " +
+	"of kijk op de website van uw gemeente of op rijksoverheid.nl."
+
+// Config tunes answering.
+type Config struct {
+	Passages      int     // passages retrieved per question (default 6)
+	MinSupport    float64 // sentences less supported by their passage are dropped (default 0.6)
+	MinConfidence float64 // below it the question is refused (default 0.35, chosen on eval/testdata/dev.jsonl)
+}
+
+func (c Config) withDefaults() Config {
+	if c.Passages <= 0 {
+		c.Passages = 6
+	}
+	if c.MinSupport <= 0 {
+		c.MinSupport = 0.6
+	}
+	if c.MinConfidence <= 0 {
+		c.MinConfidence = 0.35
+	}
+	return c
+}
+
+// Service answers questions from the index.
+type Service struct {
+	store      *retrieval.Store
+	embed      retrieval.Embedder
+	extractive Extractive
+	generative *Generative // nil: the built-in answerer only
+	cfg        Config
+	log        *slog.Logger
+}
+
+// NewService returns a Service. generative may be nil.
+func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retrieval.TermStats, generative *Generative, cfg Config, log *slog.Logger) *Service {
+	return &Service{
+		store:      store,
+		embed:      embed,
+		extractive: Extractive{Embed: embed, Terms: terms},
+		generative: generative,
+		cfg:        cfg.withDefaults(),
+		log:        log,
+	}
+}
+
+// Ask answers one question asked on the site of municipality ("" for none). onDelta,
+// if not nil, receives the answer text as it is written.
+func (s *Service) Ask(ctx context.Context, question, municipality string, onDelta func(string)) (Answer, error) {
+	start := time.Now()
+	question = strings.TrimSpace(question)
+	if refuse, reason := Guard(question); refuse {
+		a := Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
+		a.Timings.Total = ms(time.Since(start))
+		return a, nil
+	}
+	hits, err := s.store.Search(ctx, s.embed, retrieval.Query{Text: question, Municipality: municipality, Limit: s.cfg.Passages})
+	if err != nil {
+		return Answer{}, fmt.Errorf("chat: ask: %w", err)
+	}
+	retrieved := time.Now()
+	a := s.answer(ctx, question, hits, onDelta)
+	a.Passages = hits
+	a.Timings = Timings{Retrieval: ms(retrieved.Sub(start)), Answering: ms(time.Since(retrieved)), Total: ms(time.Since(start))}
+	return a, nil
+}
+
+// answer turns the passages into a checked answer, or a refusal.
+func (s *Service) answer(ctx context.Context, question string, hits []retrieval.Hit, onDelta func(string)) Answer {
+	refused := func(reason string) Answer {
+		return Answer{Outcome: Refused, Text: NoAnswerMessage, RefusalReason: reason, Answerer: ExtractiveName}
+	}
+	if len(hits) == 0 {
+		return refused("no_passages")
+	}
+	var d Draft
+	var kept []Sentence
+	if s.generative != nil {
+		var err error
+		d, err = s.generative.Draft(ctx, question, hits, onDelta)
+		switch {
+		case err == nil:
+			kept = s.check(d, hits)
+		case !errors.Is(err, ErrNoCitedAnswer):
+			s.log.Warn("language model failed; using the built-in answerer", "model", s.generative.Name, "err", err)
+		}
+	}
+	if len(kept) == 0 { // no model, or nothing it wrote survived the citation check
+		var err error
+		if d, err = s.extractive.Draft(ctx, question, hits); err != nil {
+			s.log.Warn("extractive answerer failed", "err", err)
+			return refused("answerer_error")
+		}
+		kept = s.check(d, hits)
+	}
+	if len(kept) == 0 {
+		return refused("unsupported")
+	}
+	a := Answer{Outcome: Answered, Answerer: d.Answerer}
+	a.Confidence = confidence(question, kept, hits, s.extractive.Terms)
+	if a.Confidence < s.cfg.MinConfidence {
+		r := refused("low_confidence")
+		r.Confidence = a.Confidence
+		return r
+	}
+
+	// Number the citations in order of first use.
+	num := map[int]int{}
+	var b strings.Builder
+	for i, sen := range kept {
+		n, ok := num[sen.Cite]
+		if !ok {
+			n = len(num) + 1
+			num[sen.Cite] = n
+			h := hits[sen.Cite-1]
+			a.Citations = append(a.Citations, Citation{N: n, URL: h.CitationURL(), Title: h.Title, CheckedAt: h.CheckedAt.Format("2006-01-02"), Support: sen.Support})
+		}
+		c := &a.Citations[n-1]
+		c.Support = min(c.Support, sen.Support)
+		kept[i].Cite = n
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(withMarker(sen.Text, n))
+	}
+	a.Sentences = kept
+	a.Text = b.String()
+	r := dutch.Score(StripMarkers(a.Text))
+	a.Readability = Readability{FleschDouma: round2(r.FleschDouma), AvgSentenceWords: round2(r.AvgSentenceWords)}
+	return a
+}
+
+// check is the citation check: it keeps the sentences that cite a passage that was
+// given and that this passage supports, recording the support score.
+func (s *Service) check(d Draft, hits []retrieval.Hit) []Sentence {
+	var kept []Sentence
+	for _, sen := range d.Sentences {
+		if sen.Cite < 1 || sen.Cite > len(hits) {
+			continue
+		}
+		sen.Support = support(sen.Text, hits[sen.Cite-1].Body)
+		if sen.Support >= s.cfg.MinSupport {
+			kept = append(kept, sen)
+		}
+	}
+	return kept
+}
+
+// confidence combines how much of the question the answer covers (rare words count
+// more), how close the best passage is in meaning and in words, and how well the
+// passages support the sentences.
+func confidence(question string, sentences []Sentence, hits []retrieval.Hit, ts *retrieval.TermStats) float64 {
+	var words, context []string
+	var sup float64
+	for _, s := range sentences {
+		words = append(words, dutch.Terms(s.Text)...)
+		h := hits[s.Cite-1]
+		context = append(context, dutch.Terms(h.Title+" "+h.Headings)...)
+		sup += s.Support
+	}
+	sup /= float64(len(sentences))
+	cov := coverage(ts, uniqueTerms(question), words, context)
+	top := hits[0]
+	vec := clamp01((top.VectorScore - 0.2) / 0.4)
+	text := 0.0
+	if top.TextRank > 0 {
+		text = 1
+	}
+	return round2((0.6*cov + 0.25*vec + 0.15*text) * sup)
+}
+
+// withMarker puts the citation marker before the sentence's final punctuation:
+// "U betaalt € 88,15 [1]."
+func withMarker(sentence string, n int) string {
+	s := strings.TrimSpace(sentence)
+	end := ""
+	if i := len(s) - 1; i >= 0 && strings.ContainsRune(".!?;:", rune(s[i])) {
+		s, end = strings.TrimSpace(s[:i]), s[i:]
+	}
+	if end == "" || end == ";" || end == ":" {
+		end = "."
+	}
+	return fmt.Sprintf("%s [%d]%s", s, n, end)
+}
+
+var markerRe = regexp.MustCompile(`\s*\[\d+\]`)
+
+// StripMarkers removes the [n] citation markers from an answer text.
+func StripMarkers(s string) string { return markerRe.ReplaceAllString(s, "") }
+
+func clamp01(x float64) float64 { return max(0, min(1, x)) }
+
+func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }

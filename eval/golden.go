@@ -1,0 +1,115 @@
+// Package eval owns offline evaluation: golden question sets, retrieval and answer
+// metrics, and reports that evaluators can defend. It imports chat and retrieval; cmd
+// imports it.
+package eval
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/retrieval"
+)
+
+// Question is one line of a golden set (JSON Lines; see eval/testdata/README.md).
+type Question struct {
+	ID              string         `json:"id"`
+	Question        string         `json:"question"`
+	Municipality    string         `json:"municipality"`
+	Expected        []Expected     `json:"expected"`
+	ExpectedOutcome chat.Outcome   `json:"expected_outcome"`
+	KeyFacts        []string       `json:"key_facts"`
+	Topic           string         `json:"topic"`
+	Style           string         `json:"style"`
+	Reference       string         `json:"reference_answer"`
+	Extra           map[string]any `json:"-"`
+}
+
+// Expected is a page that answers a question: a full URL, or a path on a named site
+// (the bundled sample sites are served on ports that differ per run).
+type Expected struct {
+	URL  string `json:"url,omitempty"`
+	Site string `json:"site,omitempty"`
+	Path string `json:"path,omitempty"`
+}
+
+// LoadGolden reads a golden set. Errors name the file and line.
+func LoadGolden(path string) ([]Question, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	var qs []Question
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	ids := map[string]int{}
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		var q Question
+		dec := json.NewDecoder(strings.NewReader(text))
+		if err := dec.Decode(&q); err != nil {
+			return nil, fmt.Errorf("eval: %s:%d: %w", path, line, err)
+		}
+		switch {
+		case q.ID == "" || q.Question == "":
+			return nil, fmt.Errorf("eval: %s:%d: id and question are required", path, line)
+		case ids[q.ID] != 0:
+			return nil, fmt.Errorf("eval: %s:%d: id %q is already used on line %d", path, line, q.ID, ids[q.ID])
+		case q.ExpectedOutcome != chat.Answered && q.ExpectedOutcome != chat.Refused && q.ExpectedOutcome != chat.Handoff:
+			return nil, fmt.Errorf("eval: %s:%d: expected_outcome must be answered, refused or handoff", path, line)
+		case q.ExpectedOutcome == chat.Answered && len(q.Expected) == 0:
+			return nil, fmt.Errorf("eval: %s:%d: an answered question needs at least one expected page", path, line)
+		}
+		ids[q.ID] = line
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("eval: %s: %w", path, err)
+	}
+	return qs, nil
+}
+
+// Sites maps a site name of a golden set to the municipality its pages belong to
+// ("" for national sites), so that a path can be matched without knowing the host.
+type Sites map[string]string
+
+// matches reports whether a hit is the expected page.
+func (e Expected) matches(h retrieval.Hit, sites Sites) bool {
+	if e.URL != "" {
+		return strings.TrimSuffix(h.URL, "/") == strings.TrimSuffix(e.URL, "/")
+	}
+	m, ok := sites[e.Site]
+	if !ok || m != h.Municipality {
+		return false
+	}
+	u, err := url.Parse(h.URL)
+	return err == nil && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(e.Path, "/")
+}
+
+// relevance lists, for hits in rank order, whether each is a new expected page:
+// chunks of a page already seen count as not relevant, so a page counts once.
+func relevance(q Question, hits []retrieval.Hit, sites Sites) []bool {
+	seen := map[string]bool{}
+	rel := make([]bool, len(hits))
+	for i, h := range hits {
+		if seen[h.URL] {
+			continue
+		}
+		for _, e := range q.Expected {
+			if e.matches(h, sites) {
+				rel[i] = true
+				seen[h.URL] = true
+				break
+			}
+		}
+	}
+	return rel
+}
