@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"testing"
 	"time"
@@ -88,7 +86,7 @@ func BenchmarkIngest(b *testing.B) {
 		ctx := context.Background()
 		b.StartTimer()
 		start := time.Now()
-		vecs, err := ingest.BuiltinVectors(ctx, store, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+		vecs, err := ingest.BuiltinVectors(ctx, store, testLogger(b))
 		if err != nil {
 			b.Fatal(err)
 		}
