@@ -196,7 +196,6 @@ type crawl struct {
 	active     int
 	seen       map[string]bool // addresses queued
 	canonicals map[string]bool // pages handled, by canonical URL
-	dropped    int
 }
 
 // claim reports whether this crawl has not handled the page with this canonical URL
@@ -224,7 +223,7 @@ func (r *crawl) push(u *url.URL, start bool) {
 		return
 	}
 	if len(r.seen) >= r.c.cfg.MaxPages {
-		r.dropped++
+		r.stats.skip("over --max-pages") // the operator must know the crawl was cut short
 		return
 	}
 	r.seen[key] = true
@@ -283,10 +282,9 @@ func (r *crawl) process(ctx context.Context, it item) error {
 	if p, ok := r.prev[it.url.String()]; ok && !it.start && p.DocumentID != 0 {
 		cond = validators{ETag: p.ETag, LastModified: p.LastModified}
 	}
-	started := time.Now()
 	resp, err := c.get(ctx, it.url, r.src.Allow, cond)
 	h.release()
-	r.stats.fetched(time.Since(started))
+	r.stats.count(&r.stats.Fetched)
 	f := retrieval.Fetch{URL: it.url.String(), SourceID: r.rsrc.ID}
 	if resp != nil {
 		f.Status, f.ETag, f.LastModified = resp.Status, resp.ETag, resp.LastModified

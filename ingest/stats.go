@@ -39,8 +39,6 @@ func (s *Stats) count(n *int) {
 	s.mu.Unlock()
 }
 
-func (s *Stats) fetched(time.Duration) { s.count(&s.Fetched) }
-
 func (s *Stats) addChunks(n int) {
 	s.mu.Lock()
 	s.Chunks += n
