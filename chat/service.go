@@ -60,25 +60,43 @@ func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retriev
 	}
 }
 
+// Request is a question in its conversation.
+type Request struct {
+	Question     string // redacted
+	Municipality string // CBS code of the site it was asked on, "" for none
+	Previous     string // the citizen's previous question in the conversation, "" for none
+	// RecentFailures counts the refused answers right before this question in the
+	// conversation; after two the conversation goes to a person.
+	RecentFailures int
+}
+
 // Ask answers one question asked on the site of municipality ("" for none). onDelta,
 // if not nil, receives the answer text as it is written.
 func (s *Service) Ask(ctx context.Context, question, municipality string, onDelta func(string)) (Answer, error) {
+	a, _, err := s.Answer(ctx, Request{Question: question, Municipality: municipality}, onDelta)
+	return a, err
+}
+
+// Answer answers a question in its conversation and also returns the text it searched
+// for (the question, with the previous question's words for a follow-up).
+func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string)) (Answer, string, error) {
 	start := time.Now()
-	question = strings.TrimSpace(question)
+	question := strings.TrimSpace(req.Question)
 	if refuse, reason := Guard(question); refuse {
 		a := Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
 		a.Timings.Total = ms(time.Since(start))
-		return a, nil
+		return a, question, nil
 	}
-	hits, err := s.store.Search(ctx, s.embed, retrieval.Query{Text: question, Municipality: municipality, Limit: s.cfg.Passages})
+	search := SearchText(question, req.Previous)
+	hits, err := s.store.Search(ctx, s.embed, retrieval.Query{Text: search, Municipality: req.Municipality, Limit: s.cfg.Passages})
 	if err != nil {
-		return Answer{}, fmt.Errorf("chat: ask: %w", err)
+		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)
 	}
 	retrieved := time.Now()
-	a := s.answer(ctx, question, hits, onDelta)
+	a := s.answer(ctx, search, hits, onDelta)
 	a.Passages = hits
 	a.Timings = Timings{Retrieval: ms(retrieved.Sub(start)), Answering: ms(time.Since(retrieved)), Total: ms(time.Since(start))}
-	return a, nil
+	return a, search, nil
 }
 
 // answer turns the passages into a checked answer, or a refusal.

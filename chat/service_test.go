@@ -60,6 +60,13 @@ var testPages = []testPage{
 // newService indexes the test pages with the built-in embedder fitted on them.
 func newService(t *testing.T, gen *chat.Generative) (*chat.Service, *retrieval.Store) {
 	t.Helper()
+	svc, store, _ := newServiceDB(t, gen)
+	return svc, store
+}
+
+// newServiceDB is newService that also returns the test database.
+func newServiceDB(t *testing.T, gen *chat.Generative) (*chat.Service, *retrieval.Store, *pgtest.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	store := retrieval.NewStore(db.Pool)
@@ -102,7 +109,7 @@ func newService(t *testing.T, gen *chat.Generative) (*chat.Service, *retrieval.S
 	if err != nil {
 		t.Fatal(err)
 	}
-	return chat.NewService(store, model, terms, gen, chat.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))), store
+	return chat.NewService(store, model, terms, gen, chat.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))), store, db
 }
 
 var markers = regexp.MustCompile(`\[(\d+)\]`)

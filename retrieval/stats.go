@@ -45,3 +45,17 @@ func (s *Store) RecordRun(ctx context.Context, stats any) error {
 	}
 	return nil
 }
+
+// Municipalities returns the municipalities the index has sources for: CBS code →
+// the name of (one of) their sources.
+func (s *Store) Municipalities(ctx context.Context) (map[string]string, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT DISTINCT ON (municipality) municipality, name
+		FROM sources WHERE municipality IS NOT NULL ORDER BY municipality, id`)
+	out := map[string]string{}
+	var code, name string
+	_, err := pgx.ForEachRow(rows, []any{&code, &name}, func() error { out[code] = name; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: municipalities: %w", err)
+	}
+	return out, nil
+}

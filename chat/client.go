@@ -1,0 +1,490 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
+	"github.com/vraagbaak/vraagbaak/internal/pii"
+)
+
+// Error codes of the protocol, with the fixed Dutch text a citizen reads.
+const (
+	ErrCodeBadJSON     = "bad_json"
+	ErrCodeUnknownType = "unknown_type"
+	ErrCodeBadRequest  = "bad_request"
+	ErrCodeTooLong     = "too_long"
+	ErrCodeRateLimited = "rate_limited"
+	ErrCodeBusy        = "busy"
+	ErrCodeNotFound    = "not_found"
+	ErrCodeUnavailable = "unavailable"
+)
+
+var errorTexts = map[string]string{
+	ErrCodeBadJSON:     "Dat bericht kon ik niet lezen. Probeer het opnieuw.",
+	ErrCodeUnknownType: "Dat bericht kon ik niet lezen. Probeer het opnieuw.",
+	ErrCodeBadRequest:  "Er ging iets mis met uw bericht. Probeer het opnieuw.",
+	ErrCodeTooLong:     "Uw vraag is te lang. Schrijf hem korter, in hoogstens 1000 tekens.",
+	ErrCodeRateLimited: "U stelt veel vragen kort na elkaar. Wacht even en probeer het dan opnieuw.",
+	ErrCodeBusy:        "Ik ben nog bezig met uw vorige vragen. Een ogenblik geduld.",
+	ErrCodeNotFound:    "Dat gesprek of antwoord kon ik niet vinden.",
+	ErrCodeUnavailable: "Het lukt nu even niet om uw vraag te beantwoorden. Probeer het over een paar minuten opnieuw. " +
+		"Of bel 14 gevolgd door het netnummer van uw gemeente.",
+}
+
+// inMessage is any message from the widget; which fields count depends on Type.
+type inMessage struct {
+	Type         string `json:"type"`
+	V            int    `json:"v"`
+	Conversation string `json:"conversation"`
+	ID           string `json:"id"`
+	Text         string `json:"text"`
+	AnswerID     int64  `json:"answer_id"`
+	Useful       *bool  `json:"useful"`
+	Comment      string `json:"comment"`
+}
+
+type welcomeMsg struct {
+	Type         string    `json:"type"`
+	Conversation string    `json:"conversation"`
+	Resumed      bool      `json:"resumed"`
+	State        string    `json:"state"`
+	History      []Message `json:"history"`
+}
+
+type ackMsg struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	Seq  int    `json:"seq"`
+}
+
+type deltaMsg struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+type answerMsg struct {
+	Type          string     `json:"type"`
+	ID            string     `json:"id"`
+	AnswerID      int64      `json:"answer_id"`
+	Seq           int        `json:"seq"`
+	Outcome       Outcome    `json:"outcome"`
+	Text          string     `json:"text"`
+	Citations     []Citation `json:"citations"`
+	HandoffReason string     `json:"handoff_reason"`
+}
+
+type feedbackOKMsg struct {
+	Type     string `json:"type"`
+	AnswerID int64  `json:"answer_id"`
+}
+
+type errorMsg struct {
+	Type    string `json:"type"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	ID      string `json:"id,omitempty"`
+}
+
+// client is one websocket connection: a reader (run), a writer and, after hello, a
+// worker that answers the conversation's questions one at a time.
+type client struct {
+	s            *Server
+	conn         *websocket.Conn
+	municipality string
+	ip           string
+	send         chan []byte   // never closed; the writer stops on done
+	done         chan struct{} // closed when the connection ends
+	closeOnce    sync.Once
+	ctx          context.Context // cancelled when the connection ends: stops an answer in progress
+	cancel       context.CancelFunc
+
+	// Set by hello, then read-only.
+	conv      Conversation
+	questions chan Message // stored questions waiting for an answer
+	convLimit *rate.Limiter
+}
+
+func newClient(s *Server, conn *websocket.Conn, municipality, ip string) *client {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &client{s: s, conn: conn, municipality: municipality, ip: ip,
+		send: make(chan []byte, 64), done: make(chan struct{}), ctx: ctx, cancel: cancel}
+}
+
+// closeWith ends the connection with a close frame; safe from any goroutine.
+func (c *client) closeWith(code int, text string) {
+	c.closeOnce.Do(func() {
+		msg := websocket.FormatCloseMessage(code, text)
+		_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+		close(c.done)
+		c.cancel()
+		_ = c.conn.Close()
+	})
+}
+
+// enqueue queues a message for the writer. A client too slow to keep up is dropped;
+// it reconnects and resumes from the database.
+func (c *client) enqueue(b []byte) {
+	select {
+	case c.send <- b:
+	case <-c.done:
+	default:
+		c.s.log.Warn("websocket send buffer full; dropping the connection", "conversation", c.conv.ID)
+		go c.closeWith(websocket.ClosePolicyViolation, "te langzaam")
+	}
+}
+
+func (c *client) sendJSON(v any) {
+	b, err := json.Marshal(v)
+	if err != nil { // our own message types always marshal
+		c.s.log.Error("marshal websocket message", "err", err)
+		return
+	}
+	c.enqueue(b)
+}
+
+func (c *client) sendError(code, id string) {
+	c.s.metrics.error(code)
+	c.sendJSON(errorMsg{Type: "error", Code: code, Message: errorTexts[code], ID: id})
+}
+
+// run is the reader; it returns when the connection ends, after stopping the writer
+// and the worker.
+func (c *client) run() {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); c.write() }()
+	defer func() {
+		c.closeWith(websocket.CloseNormalClosure, "")
+		wg.Wait()
+	}()
+
+	cfg := c.s.cfg
+	c.conn.SetReadLimit(cfg.MaxMessageBytes)
+	_ = c.conn.SetReadDeadline(time.Now().Add(cfg.PongWait))
+	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(cfg.PongWait)) })
+	for {
+		kind, data, err := c.conn.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.s.metrics.error("too_large")
+				c.closeWith(websocket.CloseMessageTooBig, "bericht te groot")
+			}
+			return
+		}
+		_ = c.conn.SetReadDeadline(time.Now().Add(cfg.PongWait))
+		if kind != websocket.TextMessage {
+			c.s.metrics.error("binary")
+			c.closeWith(websocket.CloseUnsupportedData, "alleen tekstberichten")
+			return
+		}
+		var m inMessage
+		if err := json.Unmarshal(data, &m); err != nil {
+			c.sendError(ErrCodeBadJSON, "")
+			continue
+		}
+		if !c.handle(m) {
+			return
+		}
+	}
+}
+
+// handle handles one message; false ends the connection.
+func (c *client) handle(m inMessage) bool {
+	if m.Type != "hello" && c.questions == nil {
+		if !knownType(m.Type) {
+			c.sendError(ErrCodeUnknownType, m.ID)
+		} else {
+			c.sendError(ErrCodeBadRequest, m.ID) // hello must come first
+		}
+		return true
+	}
+	switch m.Type {
+	case "hello":
+		return c.hello(m)
+	case "question":
+		c.question(m)
+	case "feedback":
+		c.feedback(m)
+	case "handoff.request", "typing":
+		c.s.handoffMessage(c, m)
+	default:
+		c.sendError(ErrCodeUnknownType, m.ID)
+	}
+	return true
+}
+
+func knownType(t string) bool {
+	switch t {
+	case "hello", "question", "feedback", "handoff.request", "typing":
+		return true
+	}
+	return false
+}
+
+// dbContext bounds one database step of handling a message.
+func (c *client) dbContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.ctx, 10*time.Second)
+}
+
+// hello starts or resumes the conversation and starts the worker.
+func (c *client) hello(m inMessage) bool {
+	if c.questions != nil {
+		c.sendError(ErrCodeBadRequest, m.ID)
+		return true
+	}
+	ctx, cancel := c.dbContext()
+	defer cancel()
+	token, resumed := m.Conversation, false
+	var conv Conversation
+	var err error
+	if token != "" {
+		conv, err = c.s.convs.Resume(ctx, token)
+		resumed = err == nil
+		if errors.Is(err, ErrNotFound) || (err == nil && conv.Municipality != c.municipality) {
+			err, resumed = nil, false // expired, or from another municipality's site: start anew
+		}
+	}
+	if err == nil && !resumed {
+		conv, token, err = c.s.convs.Create(ctx, c.municipality)
+	}
+	var history []Message
+	if err == nil {
+		history, err = c.s.convs.History(ctx, conv.ID)
+	}
+	if err != nil {
+		c.s.log.Error("hello", "err", err)
+		c.sendError(ErrCodeUnavailable, "")
+		c.closeWith(websocket.CloseTryAgainLater, "probeer het later opnieuw")
+		return false
+	}
+	if history == nil {
+		history = []Message{}
+	}
+	c.conv = conv
+	c.convLimit = rate.NewLimiter(rate.Limit(c.s.cfg.ConversationRate/60), max(int(c.s.cfg.ConversationRate/3), 3))
+	c.questions = make(chan Message, 4)
+	c.s.hub.joinConversation(c, conv.ID)
+	c.sendJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history})
+
+	// Start the worker, primed with the conversation so far; a question stored but
+	// not answered before a disconnect is answered now.
+	w := worker{c: c}
+	for _, h := range history {
+		w.observe(h)
+	}
+	c.s.wg.Add(1)
+	go func() { defer c.s.wg.Done(); w.run() }()
+	if n := len(history); n > 0 && history[n-1].Role == RoleCitizen && conv.State == StateBot {
+		c.questions <- history[n-1]
+	}
+	return true
+}
+
+// question stores a question, acknowledges it and queues it for the worker.
+func (c *client) question(m inMessage) {
+	text := strings.TrimSpace(m.Text)
+	switch {
+	case m.ID == "" || len(m.ID) > 64:
+		c.sendError(ErrCodeBadRequest, m.ID)
+		return
+	case text == "":
+		c.sendError(ErrCodeBadRequest, m.ID)
+		return
+	case utf8.RuneCountInString(text) > c.s.cfg.MaxQuestionRunes:
+		c.sendError(ErrCodeTooLong, m.ID)
+		return
+	case !c.s.ipLimits.allow(c.ip) || !c.convLimit.Allow():
+		c.sendError(ErrCodeRateLimited, m.ID)
+		return
+	}
+	redacted, found := pii.Redact(text)
+	ctx, cancel := c.dbContext()
+	defer cancel()
+	msg, existing, err := c.s.convs.AddMessage(ctx, c.conv.ID, Message{Role: RoleCitizen, ClientID: m.ID, Text: redacted})
+	if err != nil {
+		c.s.log.Error("store question", "conversation", c.conv.ID, "err", err)
+		c.sendError(ErrCodeUnavailable, m.ID)
+		return
+	}
+	c.sendJSON(ackMsg{Type: "ack", ID: m.ID, Seq: msg.Seq})
+	if !existing {
+		c.s.metrics.question()
+		c.s.log.Info("question", "conversation", c.conv.ID, "seq", msg.Seq, "chars", utf8.RuneCountInString(text), "redactions", len(found))
+		c.s.afterCitizenMessage(c, msg)
+	}
+	select {
+	case c.questions <- msg:
+	default:
+		c.sendError(ErrCodeBusy, m.ID) // stored: it is answered when the client asks again or resumes
+	}
+}
+
+func (c *client) feedback(m inMessage) {
+	if m.AnswerID <= 0 || m.Useful == nil || utf8.RuneCountInString(m.Comment) > 1000 {
+		c.sendError(ErrCodeBadRequest, m.ID)
+		return
+	}
+	comment, _ := pii.Redact(strings.TrimSpace(m.Comment))
+	ctx, cancel := c.dbContext()
+	defer cancel()
+	err := c.s.convs.SaveFeedback(ctx, c.conv.ID, m.AnswerID, *m.Useful, comment)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		c.sendError(ErrCodeNotFound, m.ID)
+	case err != nil:
+		c.s.log.Error("store feedback", "conversation", c.conv.ID, "err", err)
+		c.sendError(ErrCodeUnavailable, m.ID)
+	default:
+		c.s.metrics.feedback(*m.Useful)
+		c.sendJSON(feedbackOKMsg{Type: "feedback.ok", AnswerID: m.AnswerID})
+	}
+}
+
+// write is the writer: it sends queued messages and pings until the connection ends.
+func (c *client) write() {
+	ping := time.NewTicker(c.s.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case b := <-c.send:
+			_ = c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+			if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+				go c.closeWith(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-ping.C:
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.cfg.WriteWait)); err != nil {
+				go c.closeWith(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-c.done:
+			return
+		}
+	}
+}
+
+// worker answers a connection's questions one at a time.
+type worker struct {
+	c        *client
+	previous string // the citizen's last answered question
+	failures int    // refused answers in a row
+}
+
+// observe takes a message of the conversation so far into account.
+func (w *worker) observe(m Message) {
+	switch m.Role {
+	case RoleCitizen:
+		w.previous = m.Text
+	case RoleBot:
+		if m.Outcome == Refused {
+			w.failures++
+		} else {
+			w.failures = 0
+		}
+	}
+}
+
+func (w *worker) run() {
+	c := w.c
+	for {
+		select {
+		case <-c.done:
+			return
+		case q := <-c.questions:
+			w.answer(q)
+		}
+	}
+}
+
+// answer answers one stored question: sends the stored answer again when there is
+// one, or asks the service, stores its answer and sends it.
+func (w *worker) answer(q Message) {
+	c, s := w.c, w.c.s
+	ctx, cancel := context.WithTimeout(c.ctx, s.cfg.AnswerTimeout)
+	defer cancel()
+	if reply, err := s.convs.Reply(ctx, q.ID); err == nil {
+		c.sendJSON(answerMessage(q.ClientID, reply))
+		return
+	} else if !errors.Is(err, ErrNotFound) {
+		s.log.Error("look up answer", "conversation", c.conv.ID, "err", err)
+		c.sendError(ErrCodeUnavailable, q.ClientID)
+		return
+	}
+	if !s.botAnswers(ctx, c) {
+		return // a person has the conversation
+	}
+	previous := w.previous
+	if previous == q.Text {
+		previous = ""
+	}
+	start := time.Now()
+	streamed := false
+	ans, search, err := s.svc.Answer(ctx, Request{Question: q.Text, Municipality: c.conv.Municipality, Previous: previous, RecentFailures: w.failures},
+		func(delta string) {
+			streamed = true
+			c.sendJSON(deltaMsg{Type: "answer.delta", ID: q.ClientID, Text: delta})
+		})
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("answer", "conversation", c.conv.ID, "err", err)
+			c.sendError(ErrCodeUnavailable, q.ClientID)
+		}
+		return
+	}
+	entry := LogEntry{ConversationID: c.conv.ID, Municipality: c.conv.Municipality, Question: q.Text, SearchText: search,
+		Answer: ans, Redactions: labelCounts(q.Text)}
+	reply, _, err := s.convs.SaveAnswer(ctx, entry, q)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("store answer", "conversation", c.conv.ID, "err", err)
+			c.sendError(ErrCodeUnavailable, q.ClientID)
+		}
+		return
+	}
+	s.metrics.answered(ans, time.Since(start))
+	s.log.Info("answer", "conversation", c.conv.ID, "answer_id", reply.AnswerID, "outcome", ans.Outcome,
+		"confidence", ans.Confidence, "ms", ans.Timings.Total)
+	w.observe(q)
+	w.observe(reply)
+	if !streamed { // the built-in answerer writes at once: stream it sentence by sentence all the same
+		for i, sen := range dutch.Sentences(reply.Text) {
+			if i > 0 {
+				sen = " " + sen
+			}
+			c.sendJSON(deltaMsg{Type: "answer.delta", ID: q.ClientID, Text: sen})
+		}
+	}
+	c.sendJSON(answerMessage(q.ClientID, reply))
+	s.afterAnswer(ctx, c, ans)
+}
+
+func answerMessage(id string, reply Message) answerMsg {
+	cites := reply.Citations
+	if cites == nil {
+		cites = []Citation{}
+	}
+	return answerMsg{Type: "answer", ID: id, AnswerID: reply.AnswerID, Seq: reply.Seq, Outcome: reply.Outcome,
+		Text: reply.Text, Citations: cites, HandoffReason: reply.HandoffReason}
+}
+
+// labelCounts counts the redaction labels in an already redacted text, for the answer
+// log (the original text, and so the original counts, are never kept).
+func labelCounts(redacted string) map[pii.Kind]int {
+	counts := map[pii.Kind]int{}
+	for kind, label := range pii.Labels {
+		if n := strings.Count(redacted, label); n > 0 {
+			counts[kind] = n
+		}
+	}
+	return counts
+}

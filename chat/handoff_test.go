@@ -1,0 +1,424 @@
+package chat
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
+)
+
+func TestHandoffRules(t *testing.T) {
+	lex, err := parseHandoffRules(handoffRulesText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lex.info) == 0 {
+		t.Error("handoff.txt has no [info] rules")
+	}
+	got := make(map[HandoffReason]bool)
+	for _, g := range lex.groups {
+		got[g.reason] = true
+		if g.reason == ReasonEmergencySuicide && len(g.weak)+len(g.except) > 0 {
+			t.Errorf("[%s %s] has weak rules or exceptions", g.reason, g.topic)
+		}
+	}
+	for r := range handoffReasons {
+		if !got[r] {
+			t.Errorf("handoff.txt has no group for reason %s", r)
+		}
+	}
+}
+
+func TestParseHandoffRulesErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"rule before section", "klacht\n[sensitive klacht]\nklacht", "line 1: rule before the first section"},
+		{"unknown reason", "[angry klacht]\nklacht", `line 1: unknown reason "angry"`},
+		{"no topic", "[sensitive]\nklacht", "line 1: want [reason topic]"},
+		{"bad topic", "[sensitive Klacht]\nklacht", `topic "Klacht" is not a snake_case code`},
+		{"duplicate topic", "[sensitive a]\nx\n[request a]\ny", `line 3: topic "a" appears twice`},
+		{"duplicate info", "[info]\nwat is\n[info]\nhoe", "line 3: section [info] appears twice"},
+		{"empty group", "[sensitive a]\n! x\n[request b]\ny", "section [sensitive a] has no rules"},
+		{"weak info", "[info]\n? wat is", "[info] takes no"},
+		{"weak suicide", "[emergency_suicide a]\n? zelfmoord", "nothing may hide a suicide risk"},
+		{"exception suicide", "[emergency_suicide a]\nzelfmoord\n! wat is", "nothing may hide a suicide risk"},
+		{"gap at start", "[request a]\n... bellen", "must stand between two words"},
+		{"gap at end", "[request a]\nbellen ..", "must stand between two words"},
+		{"double gap", "[request a]\nbel ... .. mij", "must stand between two words"},
+		{"empty part", "[request a]\nbellen &", "empty part"},
+		{"two words in one", "[request a]\ne-mail", `write "e mail"`},
+		{"capitals", "[request a]\nKCC", `write "kcc"`},
+		{"accent", "[emergency_suicide a]\nsuïcide", `write "suicide"`},
+		{"punctuation only", "[request a]\n?!", `"!" has no letters or digits`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseHandoffRules(tt.src)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("parseHandoffRules(%q) error = %v, want it to contain %q", tt.src, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompileHandoffPattern(t *testing.T) {
+	tests := []struct {
+		pattern, text string
+		want          bool
+	}{
+		{"klacht", "Ik heb een klacht", true},
+		{"klacht", "Ik heb klachten", true}, // same stem
+		{"klacht", "de klachtenprocedure", false},
+		{"=mens", "kan men bellen", false},
+		{"mens", "kan men bellen", true}, // why =mens exists
+		{"=mens", "een echt mens", true},
+		{"ontruim*", "mijn huis is ontruimd", true},
+		{"ontruim*", "de ontruiming", true},
+		{"*aanvraag", "mijn vergunningaanvraag", true},
+		{"*aanvraag", "mijn aanvraag", true},
+		{"*fraude*", "uitkeringsfraudeurs", true},
+		{"medewerker", "mederwerker aub", true}, // one typo in a long word
+		{"medewerker", "medewrekers", false},    // two
+		{"zelfmoord", "zelfmoort", true},
+		{"bellen", "belen", false}, // short words get no typo
+		{"zelfmoord*", "zelfmoort", true},
+		{"medewerker*", "mederwerker", true},
+		{"terugbel*", "terugbetalen", false}, // a typo only in the prefix alone
+		{"mijn .. aanvraag", "mijn wmo-aanvraag", true},
+		{"mijn .. aanvraag", "mijn eigen wmo aanvraag", false},
+		{"wil ... dood", "ik wil echt heel erg graag dood", true},
+		{"wil ... dood", "ik wil echt heel erg graag nu dood", false},
+		{"slaat mij", "hij slaat, mij", true},
+		{"slaat mij", "mij slaat", false},
+		{"mijn aanvraag", "mn aanvraag", true},
+		{"mijn aanvraag", "m'n aanvraag", true},
+		{"mijn aanvraag", "m aanvraag", false},
+		{"boete & uitkering", "mijn uitkering en een boete", true},
+		{"boete & uitkering", "een boete", false},
+		{"<bsn>", "mijn nummer is [BSN]", true},
+		{"<bsn>", "wat is een BSN", false},
+		{"<bsn>", "[bsn]", false}, // only the label redaction writes
+		{"<hoofdletters>", "WAAROM DUURT DIT ZO LANG", true},
+		{"<hoofdletters>", "Waar vind ik mijn BSN en WOZ", false},
+		{"<hoofdletters>", "[BSN] [BSN] [BSN] [BSN]", false},
+		{"<uitroeptekens>", "Bedankt!!", true},
+		{"<uitroeptekens>", "Waarom?!?!", true},
+		{"<uitroeptekens>", "Hallo! Ik heb een vraag!", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern+"/"+tt.text, func(t *testing.T) {
+			p, err := compileHandoffPattern(tt.pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.match(handoffTokens(tt.text)); got != tt.want {
+				t.Errorf("rule %q on %q = %v, want %v", tt.pattern, tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHandoffOneEdit(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"medewerker", "medewerker", true},
+		{"medewerker", "mederwerker", true}, // insertion
+		{"medewerker", "medewerke", true},   // deletion
+		{"medewerker", "medewarker", true},  // substitution
+		{"medewerker", "mdeewerker", true},  // swap
+		{"medewerker", "mdeewrekre", false},
+		{"medewerker", "mede", false},
+		{"ab", "ba", true},
+		{"abc", "bca", false},
+	}
+	for _, tt := range tests {
+		if got := oneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestHandoffWeakRulesAndExceptions(t *testing.T) {
+	lex, err := parseHandoffRules(`
+[info]
+wat is/doet
+[emergency_violence geweld]
+? veilig thuis
+slaat mij
+[sensitive klacht]
+klacht
+! compliment
+[request medewerker]
+medewerker
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text, want string
+	}{
+		{"Veilig Thuis", "geweld"},
+		{"wat doet Veilig Thuis?", ""},                          // weak rule off in an information question
+		{"mijn man slaat mij, wat doet Veilig Thuis", "geweld"}, // strong rule still counts
+		{"een klacht over een medewerker", "klacht"},            // the most urgent group wins
+		{"een compliment en een klacht over een medewerker", "medewerker"},
+		{"wat is een medewerker", "medewerker"}, // strong rules ignore [info]
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			g, _ := lex.match(handoffTokens(tt.text))
+			got := ""
+			if g != nil {
+				got = g.topic
+			}
+			if got != tt.want {
+				t.Errorf("topic for %q = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTriageQuestion(t *testing.T) {
+	tests := []struct {
+		q              string
+		failures       int
+		reason         HandoffReason
+		priority       int
+		topic          string
+		messageHasText []string
+	}{
+		{"Ik wil niet meer leven", 0, ReasonEmergencySuicide, 1, "zelfdoding", []string{"113", "0800-0113", "113.nl", "112"}},
+		{"ik snij mezelf", 0, ReasonEmergencySuicide, 1, "zelfdoding", []string{"0800-0113"}},
+		{"Wat is 113 Zelfmoordpreventie?", 0, ReasonEmergencySuicide, 1, "zelfdoding", []string{"0800-0113"}}, // never suppressed
+		{"mijn man slaat mij, wat doet Veilig Thuis", 0, ReasonEmergencyViolence, 1, "huiselijk_geweld", []string{"Veilig Thuis", "0800-2000", "112"}},
+		{"mijn man slaat mij en ik wil dood", 0, ReasonEmergencySuicide, 1, "zelfdoding", []string{"0800-0113", "112"}}, // suicide first
+		{"wat doet Veilig Thuis?", 0, ReasonNone, 0, "", nil},
+		{"we worden morgen uit ons huis gezet", 0, ReasonSensitive, 2, "uitzetting", []string{"medewerker"}},
+		{"ons huis wordt ontruimd", 0, ReasonSensitive, 2, "uitzetting", nil},
+		{"het gas wordt afgesloten", 0, ReasonSensitive, 2, "afsluiting", nil},
+		{"ze gaan ons afsluiten van gas en licht", 0, ReasonSensitive, 2, "afsluiting", nil},
+		{"ik moet 3000 euro terugbetalen", 0, ReasonSensitive, 2, "fraude", nil},
+		{"ik wil een klacht indienen", 0, ReasonSensitive, 2, "klacht", nil},
+		{"dit is belachelijk", 0, ReasonSensitive, 2, "boosheid", nil},
+		{"IK WACHT AL WEKEN OP ANTWOORD", 0, ReasonSensitive, 2, "boosheid", nil},
+		{"HOE VRAAG IK EEN PARKEERKAART AAN", 0, ReasonNone, 0, "", nil}, // capitals alone are weak
+		{"Waarom duurt dit zo lang!!!", 0, ReasonSensitive, 2, "boosheid", nil},
+		{"Bedankt!!", 0, ReasonNone, 0, "", nil},
+		{"dit slaat nergens op, mijn aanvraag is weg", 0, ReasonPersonal, 3, "aanvraag", nil}, // not violence
+		{"Hoe werkt huiselijk geweld melden bij Veilig Thuis?", 0, ReasonNone, 0, "", nil},
+		{"Kerkstraat 113, wanneer wordt het afval opgehaald", 0, ReasonNone, 0, "", nil},
+		{"wat als ik niet slaag voor het examen", 0, ReasonNone, 0, "", nil},
+		{"ik wil dode takken laten ophalen", 0, ReasonNone, 0, "", nil}, // dode shares the stem of dood
+		{"ik wil dood", 0, ReasonEmergencySuicide, 1, "zelfdoding", nil},
+		{"wat is de status van mijn aanvraag", 0, ReasonPersonal, 3, "aanvraag", []string{"medewerker"}},
+		{"Mijn BSN is [BSN]", 0, ReasonPersonal, 3, "zaaknummer", nil},
+		{"[BSN]", 0, ReasonPersonal, 3, "zaaknummer", nil},
+		{"wat is een BSN?", 0, ReasonNone, 0, "", nil},
+		{"ik wil een medewerker spreken over mijn aanvraag", 0, ReasonPersonal, 3, "aanvraag", nil}, // personal outranks request
+		{"ik wil een medewerker spreken", 0, ReasonRequest, 4, "medewerker", []string{"medewerker"}},
+		{"kunt u mij terugbellen", 0, ReasonRequest, 4, "medewerker", nil},
+		{"mijn situatie is heel ingewikkeld", 0, ReasonComplex, 5, "situatie", nil},
+		{"hoe zit het met de kosten", 0, ReasonNone, 0, "", nil},
+		{"hoe zit het met de kosten", 1, ReasonNone, 0, "", nil},
+		{"hoe zit het met de kosten", 2, ReasonComplex, 5, "herhaald_geen_antwoord", []string{"medewerker"}},
+		{"hoe zit het met de kosten", 5, ReasonComplex, 5, "herhaald_geen_antwoord", nil},
+		{"ik wil een medewerker spreken", 2, ReasonRequest, 4, "medewerker", nil}, // a rule outranks the failures
+		{"hoe meld ik een verhuizing", 0, ReasonNone, 0, "", nil},
+		{"", 0, ReasonNone, 0, "", nil},
+		{"", 2, ReasonComplex, 5, "herhaald_geen_antwoord", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			got := TriageQuestion(tt.q, tt.failures)
+			if got.Reason != tt.reason || got.Priority != tt.priority || got.Topic != tt.topic {
+				_, src := handoffMatch(tt.q)
+				t.Errorf("TriageQuestion(%q, %d) = %s/%d/%q (rule %q), want %s/%d/%q",
+					tt.q, tt.failures, got.Reason, got.Priority, got.Topic, src, tt.reason, tt.priority, tt.topic)
+			}
+			if (got.Message == "") != (tt.reason == ReasonNone) {
+				t.Errorf("message %q for reason %q", got.Message, got.Reason)
+			}
+			for _, s := range tt.messageHasText {
+				if !strings.Contains(got.Message, s) {
+					t.Errorf("message %q does not contain %q", got.Message, s)
+				}
+			}
+		})
+	}
+}
+
+func TestHandoffReasonEmergency(t *testing.T) {
+	for r := range handoffReasons {
+		want := r == ReasonEmergencySuicide || r == ReasonEmergencyViolence
+		if r.Emergency() != want {
+			t.Errorf("%s.Emergency() = %v, want %v", r, r.Emergency(), want)
+		}
+	}
+	if ReasonNone.Emergency() {
+		t.Error("ReasonNone.Emergency() = true")
+	}
+}
+
+func TestHandoffMessages(t *testing.T) {
+	for r := range handoffReasons {
+		t.Run(string(r), func(t *testing.T) {
+			m := handoffMessages[r]
+			if m == "" {
+				t.Fatal("no message")
+			}
+			if s := dutch.Score(m); !s.B1() {
+				t.Errorf("not B1: %+v\n%s", s, m)
+			}
+			if strings.Contains(" "+strings.ToLower(m), " je ") || strings.Contains(" "+strings.ToLower(m), " jij ") {
+				t.Errorf("addresses the citizen as je/jij: %s", m)
+			}
+			if !strings.Contains(m, "medewerker") {
+				t.Errorf("does not say a colleague takes over: %s", m)
+			}
+		})
+	}
+	// Emergencies: the numbers come first, before any word about the
+	// municipality taking over.
+	firstNumbers := map[HandoffReason][]string{
+		ReasonEmergencySuicide:  {"113 Zelfmoordpreventie", "0800-0113", "113.nl", "112"},
+		ReasonEmergencyViolence: {"Veilig Thuis", "0800-2000", "112"},
+	}
+	for r, numbers := range firstNumbers {
+		m := handoffMessages[r]
+		colleague := strings.Index(m, "medewerker")
+		for _, n := range numbers {
+			if i := strings.Index(m, n); i < 0 || i > colleague {
+				t.Errorf("%s message: %q missing or after the hand-off sentence: %s", r, n, m)
+			}
+		}
+		if !strings.Contains(m, "(gratis, dag en nacht)") {
+			t.Errorf("%s message does not say the line is free day and night: %s", r, m)
+		}
+	}
+}
+
+type handoffCase struct {
+	Q        string        `json:"q"`
+	Failures int           `json:"failures"`
+	Reason   HandoffReason `json:"reason"`
+	Note     string        `json:"note"`
+}
+
+// TestHandoffLabelledSet runs TriageQuestion on labelled questions and
+// reports precision and recall of handing off at all, and how often the
+// reason of a correct hand-off is right.
+//
+// handoff.jsonl was written before handoff.txt and the rules were tuned on
+// it: its scores are a regression check. Its last 37 lines were a second
+// batch written after the first round of tuning; scored before the rules
+// were tuned on them they reached precision 0.727 and recall 0.400, the
+// better guess of how the rules do on phrasings nobody has seen.
+//
+// handoff_heldout.jsonl was written first, before any rule, and never tuned
+// on. Scored with the first version of the rules: precision 1.000, recall
+// 0.900, reason accuracy 0.944. The one wrong reason was fixed by a general
+// change ("niets" and "niet" share a stem, so the rules now write =niets),
+// not by a rule for that question. The same person wrote the rules and both
+// sets, so even these scores are optimistic.
+//
+// Floors sit just under what the rules reach. When you tune the rules on a
+// held-out miss, move the question to handoff.jsonl and write new held-out
+// questions.
+func TestHandoffLabelledSet(t *testing.T) {
+	tests := []struct {
+		file                               string
+		minPrecision, minRecall, minReason float64
+		minCases, minNoHandoff             int
+	}{
+		// Measured: precision 1.000, recall 0.990, reason accuracy 1.000.
+		{"handoff.jsonl", 0.97, 0.97, 0.97, 80, 25},
+		// Measured: precision 1.000, recall 0.900, reason accuracy 1.000.
+		{"handoff_heldout.jsonl", 0.90, 0.85, 0.90, 30, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			cases := readHandoffCases(t, "testdata/"+tt.file, tt.minCases, tt.minNoHandoff)
+			var tp, fp, fn, tn, reasonOK int
+			for _, c := range cases {
+				got := TriageQuestion(c.Q, c.Failures)
+				_, rule := handoffMatch(c.Q)
+				switch {
+				case c.Reason != ReasonNone && got.Reason != ReasonNone:
+					tp++
+					if got.Reason == c.Reason {
+						reasonOK++
+					} else {
+						t.Logf("wrong reason: %q: got %s/%s (%q), want %s", c.Q, got.Reason, got.Topic, rule, c.Reason)
+					}
+				case c.Reason != ReasonNone:
+					fn++
+					t.Logf("missed (%s): %q", c.Reason, c.Q)
+				case got.Reason != ReasonNone:
+					fp++
+					t.Logf("wrongly handed off: %q: %s/%s (%q)", c.Q, got.Reason, got.Topic, rule)
+				default:
+					tn++
+				}
+			}
+			precision := float64(tp) / float64(max(tp+fp, 1))
+			recall := float64(tp) / float64(max(tp+fn, 1))
+			reasonAcc := float64(reasonOK) / float64(max(tp, 1))
+			t.Logf("%d cases (%d hand off, %d not): tp=%d fp=%d fn=%d tn=%d", len(cases), tp+fn, fp+tn, tp, fp, fn, tn)
+			t.Logf("precision %.3f, recall %.3f, reason accuracy %.3f", precision, recall, reasonAcc)
+			if precision < tt.minPrecision {
+				t.Errorf("precision %.3f < %.2f", precision, tt.minPrecision)
+			}
+			if recall < tt.minRecall {
+				t.Errorf("recall %.3f < %.2f", recall, tt.minRecall)
+			}
+			if reasonAcc < tt.minReason {
+				t.Errorf("reason accuracy %.3f < %.2f", reasonAcc, tt.minReason)
+			}
+		})
+	}
+}
+
+// readHandoffCases reads a JSON Lines file of labelled questions, with at
+// least minCases cases of which minNoHandoff must not hand off.
+func readHandoffCases(t *testing.T, path string, minCases, minNoHandoff int) []handoffCase {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cases []handoffCase
+	none := 0
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var c handoffCase
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			t.Fatalf("%s:%d: %v", path, n, err)
+		}
+		if c.Reason != ReasonNone && !handoffReasons[c.Reason] {
+			t.Fatalf("%s:%d: unknown reason %q", path, n, c.Reason)
+		}
+		if c.Reason == ReasonNone {
+			none++
+		}
+		cases = append(cases, c)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < minCases || none < minNoHandoff {
+		t.Fatalf("%s: %d cases of which %d must not hand off; want at least %d and %d", path, len(cases), none, minCases, minNoHandoff)
+	}
+	return cases
+}

@@ -1,0 +1,218 @@
+package chat
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+)
+
+// ProtocolVersion is the version of docs/protocol.md this server speaks.
+const ProtocolVersion = 1
+
+// ServerConfig configures the websocket endpoint. Zero values take the defaults.
+type ServerConfig struct {
+	// AllowedOrigins maps a municipality's CBS code ("*" for every municipality) to the
+	// origins (scheme://host[:port]) whose pages may open a chat for it. The server's
+	// own origin is always allowed.
+	AllowedOrigins map[string][]string
+	// Questions per minute allowed from one IP address (default 30) and in one
+	// conversation (default 12).
+	IPRate           float64
+	ConversationRate float64
+	MaxQuestionRunes int   // default 1000
+	MaxMessageBytes  int64 // largest frame read, default 8 KiB
+	TrustProxy       bool  // take the client address from X-Forwarded-For
+	PingInterval     time.Duration
+	PongWait         time.Duration
+	WriteWait        time.Duration
+	AnswerTimeout    time.Duration // default 60s
+}
+
+func (c ServerConfig) withDefaults() ServerConfig {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if c.IPRate <= 0 {
+		c.IPRate = 30
+	}
+	if c.ConversationRate <= 0 {
+		c.ConversationRate = 12
+	}
+	if c.MaxQuestionRunes <= 0 {
+		c.MaxQuestionRunes = 1000
+	}
+	if c.MaxMessageBytes <= 0 {
+		c.MaxMessageBytes = 8 << 10
+	}
+	def(&c.PingInterval, 25*time.Second)
+	def(&c.PongWait, 60*time.Second)
+	def(&c.WriteWait, 10*time.Second)
+	def(&c.AnswerTimeout, 60*time.Second)
+	return c
+}
+
+// Server is the citizens' websocket endpoint (/ws): it upgrades connections, checks
+// where they come from and how often they ask, and runs the protocol of
+// docs/protocol.md on each.
+type Server struct {
+	svc      *Service
+	convs    *Conversations
+	hub      *Hub
+	cfg      ServerConfig
+	log      *slog.Logger
+	metrics  *Metrics
+	upgrader websocket.Upgrader
+	ipLimits *limiters
+
+	wg sync.WaitGroup // every connection's goroutines
+}
+
+// NewServer returns a server; metrics may be nil. Start it with Run.
+func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Metrics, log *slog.Logger) *Server {
+	cfg = cfg.withDefaults()
+	s := &Server{svc: svc, convs: convs, hub: NewHub(), cfg: cfg, log: log, metrics: metrics}
+	s.upgrader = websocket.Upgrader{
+		ReadBufferSize:  4096,
+		WriteBufferSize: 4096,
+		CheckOrigin:     func(*http.Request) bool { return true }, // checked in ServeHTTP, per municipality
+	}
+	s.ipLimits = newLimiters(rate.Limit(cfg.IPRate/60), max(int(cfg.IPRate/3), 3))
+	return s
+}
+
+// Hub returns the server's hub.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// Run runs the hub until ctx ends, then closes every connection, waits for their
+// goroutines (answers in progress are cancelled) and returns.
+func (s *Server) Run(ctx context.Context) {
+	s.hub.Run(ctx)
+	s.wg.Wait()
+}
+
+var cbsCode = regexp.MustCompile(`^GM[0-9]{4}$`)
+
+// ServeHTTP upgrades a request for /ws?v=1&municipality=GM0363.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	municipality := r.URL.Query().Get("municipality")
+	if municipality != "" && !cbsCode.MatchString(municipality) {
+		http.Error(w, "municipality must be a CBS code such as GM0363", http.StatusBadRequest)
+		return
+	}
+	if v := r.URL.Query().Get("v"); v != "" && v != "1" {
+		http.Error(w, "unsupported protocol version; this server speaks v=1", http.StatusBadRequest)
+		return
+	}
+	if !s.originAllowed(r.Header.Get("Origin"), municipality, r.Host) {
+		s.metrics.error("origin")
+		s.log.Warn("websocket refused: origin not allowed", "origin", r.Header.Get("Origin"), "municipality", municipality)
+		http.Error(w, "origin not allowed", http.StatusForbidden)
+		return
+	}
+	conn, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered with an HTTP error
+	}
+	c := newClient(s, conn, municipality, s.clientIP(r))
+	if !s.hub.add(c) {
+		c.closeWith(websocket.CloseGoingAway, "de server stopt even")
+		return
+	}
+	s.metrics.connected(1)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		c.run()
+		s.hub.remove(c)
+		s.metrics.connected(-1)
+	}()
+}
+
+// originAllowed: browsers always send Origin; a request without one is not a browser
+// and cannot be a cross-site hijack.
+func (s *Server) originAllowed(origin, municipality, host string) bool {
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, host) {
+		return true
+	}
+	o := strings.ToLower(u.Scheme + "://" + u.Host)
+	for _, key := range []string{municipality, "*"} {
+		for _, allowed := range s.cfg.AllowedOrigins[key] {
+			if strings.ToLower(strings.TrimRight(allowed, "/")) == o {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			first, _, _ := strings.Cut(f, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiters keeps one token bucket per key (an IP address), forgetting keys that were
+// idle for ten minutes.
+type limiters struct {
+	mu        sync.Mutex
+	limit     rate.Limit
+	burst     int
+	m         map[string]*limiterEntry
+	lastSweep time.Time
+}
+
+type limiterEntry struct {
+	l    *rate.Limiter
+	seen time.Time
+}
+
+func newLimiters(limit rate.Limit, burst int) *limiters {
+	return &limiters{limit: limit, burst: burst, m: map[string]*limiterEntry{}}
+}
+
+func (l *limiters) allow(key string) bool {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) > time.Minute {
+		for k, e := range l.m {
+			if now.Sub(e.seen) > 10*time.Minute {
+				delete(l.m, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	e := l.m[key]
+	if e == nil {
+		e = &limiterEntry{l: rate.NewLimiter(l.limit, l.burst)}
+		l.m[key] = e
+	}
+	e.seen = now
+	return e.l.AllowN(now, 1)
+}
