@@ -1,5 +1,5 @@
 # Two commands on a fresh Debian/Ubuntu machine:
-#   make demo   set up PostgreSQL + pgvector, crawl the bundled sample sites, show what was stored
+#   make demo   set up PostgreSQL + pgvector, crawl the bundled sample sites, then chat at http://localhost:8080
 #   make test   set up what the tests need, then go vet and go test -race ./...
 SHELL := /bin/bash
 GO ?= go
@@ -11,7 +11,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/vraagbaak
 
 demo: build
-	@DATABASE_URL="$$(scripts/postgres.sh)" && export DATABASE_URL && ./$(BIN) demo
+	@DATABASE_URL="$$(scripts/postgres.sh)" && export DATABASE_URL && ./$(BIN) demo --serve $${VRAAGBAAK_ADDR:-localhost:8080}
 
 test:
 	scripts/test.sh

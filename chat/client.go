@@ -50,6 +50,18 @@ type inMessage struct {
 	AnswerID     int64  `json:"answer_id"`
 	Useful       *bool  `json:"useful"`
 	Comment      string `json:"comment"`
+
+	// callback
+	Name     string `json:"name"`
+	Contact  string `json:"contact"`
+	Question string `json:"question"`
+	Consent  bool   `json:"consent"`
+
+	// staff console
+	ConvID     int64  `json:"conversation_id"`
+	CallbackID int64  `json:"callback_id"`
+	Outcome    string `json:"outcome"`
+	To         int64  `json:"to"`
 }
 
 type welcomeMsg struct {
@@ -102,11 +114,16 @@ type client struct {
 	conn         *websocket.Conn
 	municipality string
 	ip           string
-	send         chan []byte   // never closed; the writer stops on done
+	send         chan frame    // never closed; the writer stops on done
 	done         chan struct{} // closed when the connection ends
 	closeOnce    sync.Once
 	ctx          context.Context // cancelled when the connection ends: stops an answer in progress
 	cancel       context.CancelFunc
+	agent        *Agent // set for a staff console connection
+	session      string // the agent's session token
+
+	answerMu   sync.Mutex
+	answerStop context.CancelFunc // cancels the answer in progress
 
 	// Set by hello, then read-only.
 	conv      Conversation
@@ -117,7 +134,25 @@ type client struct {
 func newClient(s *Server, conn *websocket.Conn, municipality, ip string) *client {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &client{s: s, conn: conn, municipality: municipality, ip: ip,
-		send: make(chan []byte, 64), done: make(chan struct{}), ctx: ctx, cancel: cancel}
+		send: make(chan frame, 64), done: make(chan struct{}), ctx: ctx, cancel: cancel}
+}
+
+// frame is what the writer sends: a text message, or a close after the messages
+// queued before it.
+type frame struct {
+	data      []byte
+	closeCode int
+	closeText string
+}
+
+// closeAfterSend closes the connection once the messages queued so far are sent.
+func (c *client) closeAfterSend(code int, text string) {
+	select {
+	case c.send <- frame{closeCode: code, closeText: text}:
+	case <-c.done:
+	default:
+		go c.closeWith(code, text)
+	}
 }
 
 // closeWith ends the connection with a close frame; safe from any goroutine.
@@ -131,11 +166,26 @@ func (c *client) closeWith(code int, text string) {
 	})
 }
 
+func (c *client) setAnswerCancel(f context.CancelFunc) {
+	c.answerMu.Lock()
+	c.answerStop = f
+	c.answerMu.Unlock()
+}
+
+// cancelAnswer stops the answer in progress, if any: a person took over.
+func (c *client) cancelAnswer() {
+	c.answerMu.Lock()
+	if c.answerStop != nil {
+		c.answerStop()
+	}
+	c.answerMu.Unlock()
+}
+
 // enqueue queues a message for the writer. A client too slow to keep up is dropped;
 // it reconnects and resumes from the database.
 func (c *client) enqueue(b []byte) {
 	select {
-	case c.send <- b:
+	case c.send <- frame{data: b}:
 	case <-c.done:
 	default:
 		c.s.log.Warn("websocket send buffer full; dropping the connection", "conversation", c.conv.ID)
@@ -200,6 +250,9 @@ func (c *client) run() {
 
 // handle handles one message; false ends the connection.
 func (c *client) handle(m inMessage) bool {
+	if c.agent != nil {
+		return c.s.agentMessage(c, m)
+	}
 	if m.Type != "hello" && c.questions == nil {
 		if !knownType(m.Type) {
 			c.sendError(ErrCodeUnknownType, m.ID)
@@ -215,7 +268,7 @@ func (c *client) handle(m inMessage) bool {
 		c.question(m)
 	case "feedback":
 		c.feedback(m)
-	case "handoff.request", "typing":
+	case "handoff.request", "typing", "callback":
 		c.s.handoffMessage(c, m)
 	default:
 		c.sendError(ErrCodeUnknownType, m.ID)
@@ -225,7 +278,7 @@ func (c *client) handle(m inMessage) bool {
 
 func knownType(t string) bool {
 	switch t {
-	case "hello", "question", "feedback", "handoff.request", "typing":
+	case "hello", "question", "feedback", "handoff.request", "typing", "callback":
 		return true
 	}
 	return false
@@ -264,8 +317,8 @@ func (c *client) hello(m inMessage) bool {
 	if err != nil {
 		c.s.log.Error("hello", "err", err)
 		c.sendError(ErrCodeUnavailable, "")
-		c.closeWith(websocket.CloseTryAgainLater, "probeer het later opnieuw")
-		return false
+		c.closeAfterSend(websocket.CloseTryAgainLater, "probeer het later opnieuw")
+		return true // the reader goes on until the writer closed the connection
 	}
 	if history == nil {
 		history = []Message{}
@@ -273,7 +326,7 @@ func (c *client) hello(m inMessage) bool {
 	c.conv = conv
 	c.convLimit = rate.NewLimiter(rate.Limit(c.s.cfg.ConversationRate/60), max(int(c.s.cfg.ConversationRate/3), 3))
 	c.questions = make(chan Message, 4)
-	c.s.hub.joinConversation(c, conv.ID)
+	c.s.hub.subscribe(c, citizenTopic(conv.ID), false)
 	c.sendJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history})
 
 	// Start the worker, primed with the conversation so far; a question stored but
@@ -320,7 +373,9 @@ func (c *client) question(m inMessage) {
 	if !existing {
 		c.s.metrics.question()
 		c.s.log.Info("question", "conversation", c.conv.ID, "seq", msg.Seq, "chars", utf8.RuneCountInString(text), "redactions", len(found))
-		c.s.afterCitizenMessage(c, msg)
+	}
+	if msg.state == StateAgent {
+		return // a person has the conversation: the message reached them, the bot stays silent
 	}
 	select {
 	case c.questions <- msg:
@@ -356,9 +411,13 @@ func (c *client) write() {
 	defer ping.Stop()
 	for {
 		select {
-		case b := <-c.send:
+		case f := <-c.send:
+			if f.closeCode != 0 {
+				c.closeWith(f.closeCode, f.closeText)
+				return
+			}
 			_ = c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
-			if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+			if err := c.conn.WriteMessage(websocket.TextMessage, f.data); err != nil {
 				go c.closeWith(websocket.CloseAbnormalClosure, "")
 				return
 			}
@@ -377,7 +436,7 @@ func (c *client) write() {
 type worker struct {
 	c        *client
 	previous string // the citizen's last answered question
-	failures int    // refused answers in a row
+	failures int    // answers in a row without a reliable answer
 }
 
 // observe takes a message of the conversation so far into account.
@@ -420,9 +479,17 @@ func (w *worker) answer(q Message) {
 		c.sendError(ErrCodeUnavailable, q.ClientID)
 		return
 	}
-	if !s.botAnswers(ctx, c) {
-		return // a person has the conversation
+	if conv, err := s.convs.Get(ctx, c.conv.ID); err != nil {
+		s.log.Error("conversation state", "conversation", c.conv.ID, "err", err)
+		c.sendError(ErrCodeUnavailable, q.ClientID)
+		return
+	} else if conv.State == StateAgent {
+		return // a person has the conversation; the message reached them
 	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	c.setAnswerCancel(stop)
+	defer c.setAnswerCancel(nil)
 	previous := w.previous
 	if previous == q.Text {
 		previous = ""
@@ -444,6 +511,9 @@ func (w *worker) answer(q Message) {
 	entry := LogEntry{ConversationID: c.conv.ID, Municipality: c.conv.Municipality, Question: q.Text, SearchText: search,
 		Answer: ans, Redactions: labelCounts(q.Text)}
 	reply, _, err := s.convs.SaveAnswer(ctx, entry, q)
+	if errors.Is(err, ErrPersonTookOver) {
+		return
+	}
 	if err != nil {
 		if ctx.Err() == nil {
 			s.log.Error("store answer", "conversation", c.conv.ID, "err", err)
@@ -454,8 +524,12 @@ func (w *worker) answer(q Message) {
 	s.metrics.answered(ans, time.Since(start))
 	s.log.Info("answer", "conversation", c.conv.ID, "answer_id", reply.AnswerID, "outcome", ans.Outcome,
 		"confidence", ans.Confidence, "ms", ans.Timings.Total)
-	w.observe(q)
-	w.observe(reply)
+	w.previous = q.Text
+	if ans.failed() {
+		w.failures++
+	} else {
+		w.failures = 0
+	}
 	if !streamed { // the built-in answerer writes at once: stream it sentence by sentence all the same
 		for i, sen := range dutch.Sentences(reply.Text) {
 			if i > 0 {
@@ -465,7 +539,7 @@ func (w *worker) answer(q Message) {
 		}
 	}
 	c.sendJSON(answerMessage(q.ClientID, reply))
-	s.afterAnswer(ctx, c, ans)
+	s.afterAnswer(ctx, c, q, ans)
 }
 
 func answerMessage(id string, reply Message) answerMsg {

@@ -20,6 +20,10 @@ import (
 // ErrNotFound is returned when a conversation, message or answer does not exist.
 var ErrNotFound = errors.New("chat: not found")
 
+// ErrPersonTookOver is returned when the bot's answer comes after an agent took the
+// conversation over: the answer is not stored or sent.
+var ErrPersonTookOver = errors.New("chat: an agent has the conversation")
+
 // Roles of the participants of a conversation.
 const (
 	RoleCitizen = "citizen"
@@ -58,6 +62,8 @@ type Message struct {
 	Outcome       Outcome    `json:"outcome,omitempty"`
 	Citations     []Citation `json:"citations,omitempty"`
 	HandoffReason string     `json:"handoff_reason,omitempty"`
+
+	state string // the conversation's state when the message was stored
 }
 
 // LogEntry is what the answer log records for one answer.
@@ -223,11 +229,20 @@ func (c *Conversations) AddMessage(ctx context.Context, convID int64, m Message)
 
 // insertMessage numbers and stores a message inside tx. The update of last_seq locks
 // the conversation's row, so concurrent messages get consecutive numbers.
+//
+// The bot's answers are not stored while an agent has the conversation:
+// ErrPersonTookOver. Every message is announced to all
+// serve instances when tx commits.
 func insertMessage(ctx context.Context, tx pgx.Tx, convID int64, m Message, replyTo, answerID int64) (Message, error) {
 	err := tx.QueryRow(ctx,
-		`UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING last_seq`,
-		convID).Scan(&m.Seq)
+		`UPDATE conversations SET last_seq = last_seq + 1, updated_at = now(),
+			state = CASE WHEN $2 = 'bot' AND state = 'closed' THEN 'bot' ELSE state END
+		WHERE id = $1 AND ($2 <> 'bot' OR state <> 'agent') RETURNING last_seq, state`,
+		convID, m.Role).Scan(&m.Seq, &m.state)
 	if errors.Is(err, pgx.ErrNoRows) {
+		if m.Role == RoleBot {
+			return m, ErrPersonTookOver
+		}
 		return m, ErrNotFound
 	}
 	if err != nil {
@@ -237,8 +252,11 @@ func insertMessage(ctx context.Context, tx pgx.Tx, convID int64, m Message, repl
 		VALUES ($1, $2, $3, nullif($4, ''), nullif($5, 0::bigint), $6, nullif($7, 0::bigint), $8)
 		RETURNING id, created_at`,
 		convID, m.Seq, m.Role, m.ClientID, replyTo, m.Text, answerID, m.Author).Scan(&m.ID, &m.At)
+	if err != nil {
+		return m, err
+	}
 	m.At = m.At.UTC()
-	return m, err
+	return m, notify(ctx, tx, event{Kind: eventMessage, Conv: convID, Seq: m.Seq})
 }
 
 func isUniqueViolation(err error) bool {
@@ -272,6 +290,9 @@ func (c *Conversations) SaveAnswer(ctx context.Context, e LogEntry, question Mes
 	if isUniqueViolation(err) {
 		old, err := c.Reply(ctx, question.ID)
 		return old, err == nil, err
+	}
+	if errors.Is(err, ErrPersonTookOver) {
+		return Message{}, false, err
 	}
 	if err != nil {
 		return Message{}, false, fmt.Errorf("chat: save answer: %w", err)

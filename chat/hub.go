@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -21,16 +22,23 @@ type Hub struct {
 }
 
 type joinRequest struct {
-	c      *client
-	convID int64
+	c     *client
+	topic string
+	leave bool
 }
 
-// delivery is a message for every connection of a conversation.
+// delivery is a message for every connection subscribed to a topic: "c:<id>" are a
+// conversation's citizens, "w:<id>" the agents watching it, "q:<GM0000>" the agents
+// of a municipality.
 type delivery struct {
-	convID int64
-	msg    []byte
-	except *client
+	topic        string
+	msg          []byte
+	cancelAnswer bool // stop an answer in progress: a person took over
 }
+
+func citizenTopic(convID int64) string      { return "c:" + strconv.FormatInt(convID, 10) }
+func watchTopic(convID int64) string        { return "w:" + strconv.FormatInt(convID, 10) }
+func queueTopic(municipality string) string { return "q:" + municipality }
 
 // NewHub returns a hub; start it with Run.
 func NewHub() *Hub {
@@ -47,14 +55,13 @@ func NewHub() *Hub {
 // Run owns the hub until ctx ends, then closes every connection with "going away"
 // and returns.
 func (h *Hub) Run(ctx context.Context) {
-	all := map[*client]int64{}
-	byConv := map[int64]map[*client]bool{}
-	leave := func(c *client) {
-		if id := all[c]; id != 0 {
-			delete(byConv[id], c)
-			if len(byConv[id]) == 0 {
-				delete(byConv, id)
-			}
+	all := map[*client]map[string]bool{}
+	byTopic := map[string]map[*client]bool{}
+	leave := func(c *client, topic string) {
+		delete(all[c], topic)
+		delete(byTopic[topic], c)
+		if len(byTopic[topic]) == 0 {
+			delete(byTopic, topic)
 		}
 	}
 	defer func() {
@@ -68,23 +75,30 @@ func (h *Hub) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case c := <-h.register:
-			all[c] = 0
+			all[c] = map[string]bool{}
 		case c := <-h.unregister:
-			leave(c)
+			for topic := range all[c] {
+				leave(c, topic)
+			}
 			delete(all, c)
 		case j := <-h.join:
-			if _, ok := all[j.c]; !ok {
-				continue
+			switch {
+			case all[j.c] == nil:
+			case j.leave:
+				leave(j.c, j.topic)
+			default:
+				all[j.c][j.topic] = true
+				if byTopic[j.topic] == nil {
+					byTopic[j.topic] = map[*client]bool{}
+				}
+				byTopic[j.topic][j.c] = true
 			}
-			leave(j.c)
-			all[j.c] = j.convID
-			if byConv[j.convID] == nil {
-				byConv[j.convID] = map[*client]bool{}
-			}
-			byConv[j.convID][j.c] = true
 		case d := <-h.deliver:
-			for c := range byConv[d.convID] {
-				if c != d.except {
+			for c := range byTopic[d.topic] {
+				if d.cancelAnswer {
+					c.cancelAnswer()
+				}
+				if d.msg != nil {
 					c.enqueue(d.msg)
 				}
 			}
@@ -111,18 +125,19 @@ func (h *Hub) remove(c *client) {
 	}
 }
 
-func (h *Hub) joinConversation(c *client, convID int64) {
+// subscribe adds (or with leave, removes) a connection to a topic.
+func (h *Hub) subscribe(c *client, topic string, leave bool) {
 	select {
-	case h.join <- joinRequest{c, convID}:
+	case h.join <- joinRequest{c, topic, leave}:
 	case <-h.done:
 	}
 }
 
-// Deliver sends msg to every connection of a conversation on this instance, except
-// one (nil for none). It never blocks on a slow connection: that one is dropped.
-func (h *Hub) Deliver(convID int64, msg []byte, except *client) {
+// deliverTo sends msg to every connection subscribed to topic on this instance. It
+// never blocks on a slow connection: that one is dropped.
+func (h *Hub) deliverTo(d delivery) {
 	select {
-	case h.deliver <- delivery{convID, msg, except}:
+	case h.deliver <- d:
 	case <-h.done:
 	}
 }

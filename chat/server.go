@@ -2,10 +2,13 @@ package chat
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -35,6 +38,14 @@ type ServerConfig struct {
 	PongWait         time.Duration
 	WriteWait        time.Duration
 	AnswerTimeout    time.Duration // default 60s
+
+	// OpeningHours per municipality ("*" for all); a municipality without hours is
+	// always open. Hand-offs outside them, or when no agent is online, are refused
+	// honestly with the offer of a call-back.
+	OpeningHours map[string]Hours
+	QueueTimeout time.Duration // a citizen waiting longer is told so and offered a call-back (default 5m)
+	// CheckSession re-validates an agent's session on their open websocket (nil: never expires).
+	CheckSession func(ctx context.Context, token string) error
 }
 
 func (c ServerConfig) withDefaults() ServerConfig {
@@ -59,6 +70,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 	def(&c.PongWait, 60*time.Second)
 	def(&c.WriteWait, 10*time.Second)
 	def(&c.AnswerTimeout, 60*time.Second)
+	def(&c.QueueTimeout, 5*time.Minute)
 	return c
 }
 
@@ -76,12 +88,20 @@ type Server struct {
 	ipLimits *limiters
 
 	wg sync.WaitGroup // every connection's goroutines
+
+	instance      string        // this instance's name in agent_presence
+	listening     chan struct{} // closed once events are received
+	listeningOnce sync.Once
+
+	agentsMu            sync.Mutex
+	agentMunicipalities map[string]int // agent connections per municipality, for a resync
 }
 
 // NewServer returns a server; metrics may be nil. Start it with Run.
 func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Metrics, log *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
-	s := &Server{svc: svc, convs: convs, hub: NewHub(), cfg: cfg, log: log, metrics: metrics}
+	s := &Server{svc: svc, convs: convs, hub: NewHub(), cfg: cfg, log: log, metrics: metrics,
+		instance: instanceName(), listening: make(chan struct{}), agentMunicipalities: map[string]int{}}
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:  4096,
 		WriteBufferSize: 4096,
@@ -94,11 +114,28 @@ func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Me
 // Hub returns the server's hub.
 func (s *Server) Hub() *Hub { return s.hub }
 
-// Run runs the hub until ctx ends, then closes every connection, waits for their
+// Run runs the hub, listens for the events of all instances and tells citizens who
+// wait long, until ctx ends; then it closes every connection, waits for their
 // goroutines (answers in progress are cancelled) and returns.
 func (s *Server) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.listen(ctx, s.convs.pool) }()
+	go func() { defer wg.Done(); s.watchWaits(ctx) }()
 	s.hub.Run(ctx)
+	wg.Wait()
 	s.wg.Wait()
+}
+
+// Listening is closed once the server receives events from other instances.
+func (s *Server) Listening() <-chan struct{} { return s.listening }
+
+// instanceName identifies this process among the serve instances.
+func instanceName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%x", host, os.Getpid(), b)
 }
 
 var cbsCode = regexp.MustCompile(`^GM[0-9]{4}$`)

@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,30 +22,23 @@ type chatServer struct {
 	t     *testing.T
 	http  *httptest.Server
 	db    *pgtest.DB
+	svc   *chat.Service
 	convs *chat.Conversations
+	inst  *instance
 	stop  func()
 }
 
 func newChatServer(t *testing.T, cfg chat.ServerConfig) *chatServer {
 	t.Helper()
+	return newChatServerWith(t, cfg, nil)
+}
+
+func newChatServerWith(t *testing.T, cfg chat.ServerConfig, sessions agents) *chatServer {
+	t.Helper()
 	svc, _, db := newServiceDB(t, nil)
 	convs := chat.NewConversations(db.Pool)
-	srv := chat.NewServer(svc, convs, cfg, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { srv.Run(ctx); close(done) }()
-	hs := httptest.NewServer(srv)
-	cs := &chatServer{t: t, http: hs, db: db, convs: convs}
-	var once sync.Once
-	cs.stop = func() {
-		once.Do(func() {
-			cancel()
-			<-done
-			hs.Close()
-		})
-	}
-	t.Cleanup(cs.stop)
-	return cs
+	in := startInstance(t, svc, convs, cfg, sessions)
+	return &chatServer{t: t, http: in.http, db: db, svc: svc, convs: convs, inst: in, stop: in.stop}
 }
 
 // wsClient is a test websocket client that reads with a deadline.

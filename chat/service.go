@@ -82,6 +82,11 @@ func (s *Service) Ask(ctx context.Context, question, municipality string, onDelt
 func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string)) (Answer, string, error) {
 	start := time.Now()
 	question := strings.TrimSpace(req.Question)
+	if t := TriageQuestion(question, 0); t.Reason != ReasonNone {
+		a := handoff(t)
+		a.Timings.Total = ms(time.Since(start))
+		return a, question, nil
+	}
 	if refuse, reason := Guard(question); refuse {
 		a := Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
 		a.Timings.Total = ms(time.Since(start))
@@ -94,9 +99,31 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	}
 	retrieved := time.Now()
 	a := s.answer(ctx, search, hits, onDelta)
+	if a.Outcome == Refused && req.RecentFailures > 0 {
+		// The second question in a row without a reliable answer: a person takes over.
+		t := TriageQuestion(question, req.RecentFailures+1)
+		a = handoff(t)
+	}
 	a.Passages = hits
 	a.Timings = Timings{Retrieval: ms(retrieved.Sub(start)), Answering: ms(time.Since(retrieved)), Total: ms(time.Since(start))}
 	return a, search, nil
+}
+
+// handoff is the answer that hands the conversation to a person.
+func handoff(t Triage) Answer {
+	return Answer{Outcome: Handoff, Text: t.Message, HandoffReason: string(t.Reason), HandoffTopic: t.Topic,
+		Priority: t.Priority, Answerer: ExtractiveName}
+}
+
+// failed reports whether an answer counts as a failure toward a hand-off for
+// complexity: refused because nothing reliable was found (not because the question
+// was outside the assistant's task).
+func (a Answer) failed() bool {
+	switch a.RefusalReason {
+	case "no_passages", "unsupported", "low_confidence":
+		return a.Outcome == Refused
+	}
+	return false
 }
 
 // answer turns the passages into a checked answer, or a refusal.

@@ -230,9 +230,10 @@ func perChunk(s retrieval.SourceStats) int {
 }
 
 func cmdDemo(ctx context.Context, a *app, args []string) error {
-	fs := newFlags(a, "demo", "demo [--host 127.0.0.1] [--port 8090]")
+	fs := newFlags(a, "demo", "demo [--host 127.0.0.1] [--port 8090] [--serve localhost:8080]")
 	host := fs.String("host", "127.0.0.1", "loopback address the sample sites are served on")
 	port := fs.Int("port", 8090, "first port; the sample sites get this port and the next two (0: any free ports)")
+	serveAddr := fs.String("serve", "", "after the crawl, run the chat service on this address (e.g. localhost:8080) until stopped")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -246,7 +247,21 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	defer stop()
 	ccfg := ingest.DefaultConfig()
 	ccfg.Delay, ccfg.PerHost, ccfg.Workers, ccfg.Retries = 0, 4, 4, 1
-	return a.ingest(ctx, sources, ccfg)
+	if err := a.ingest(ctx, sources, ccfg); err != nil || *serveAddr == "" {
+		return err
+	}
+	pool, store, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	names := map[string]string{}
+	for _, s := range samplesite.Sites {
+		if s.Municipality != "" {
+			names[s.Municipality] = s.Title
+		}
+	}
+	return a.serve(ctx, pool, store, *serveAddr, names, nil)
 }
 
 // serveSampleSites serves each bundled site on its own loopback port and returns the

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +31,14 @@ type Config struct {
 	LLMModel   string        // VRAAGBAAK_LLM_MODEL
 	LLMKey     string        // VRAAGBAAK_LLM_API_KEY or VRAAGBAAK_LLM_API_KEY_FILE
 	LLMTimeout time.Duration // VRAAGBAAK_LLM_TIMEOUT (default 30s)
+
+	// Serving (vraagbaak serve, and demo --serve).
+	Addr           string              // VRAAGBAAK_ADDR (default localhost:8080)
+	AllowedOrigins map[string][]string // VRAAGBAAK_ALLOWED_ORIGINS: "GM0363=https://www.amsterdam.nl https://amsterdam.nl;*=https://example.nl"
+	RetentionDays  int                 // VRAAGBAAK_RETENTION_DAYS (default 30): conversations and answers older than this are deleted
+	TrustProxy     bool                // VRAAGBAAK_TRUST_PROXY: take client addresses from X-Forwarded-For
+	IPRate         float64             // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default 30)
+	ConvRate       float64             // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default 12)
 }
 
 const embedderBuiltin = "builtin"
@@ -86,7 +96,53 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	default:
 		return cfg, fmt.Errorf("config: VRAAGBAAK_EMBEDDER must be builtin, ollama or openai, not %q", cfg.Embedder)
 	}
+	if err := cfg.loadServing(get); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+func (cfg *Config) loadServing(get func(k, def string) string) error {
+	cfg.Addr = get("VRAAGBAAK_ADDR", "localhost:8080")
+	var err error
+	if cfg.RetentionDays, err = strconv.Atoi(get("VRAAGBAAK_RETENTION_DAYS", "30")); err != nil || cfg.RetentionDays < 1 {
+		return fmt.Errorf("config: VRAAGBAAK_RETENTION_DAYS must be a whole number of days, 1 or more")
+	}
+	if cfg.TrustProxy, err = strconv.ParseBool(get("VRAAGBAAK_TRUST_PROXY", "false")); err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_TRUST_PROXY must be true or false")
+	}
+	for name, dst := range map[string]*float64{"VRAAGBAAK_RATE_LIMIT_IP": &cfg.IPRate, "VRAAGBAAK_RATE_LIMIT_CONVERSATION": &cfg.ConvRate} {
+		def := map[string]string{"VRAAGBAAK_RATE_LIMIT_IP": "30", "VRAAGBAAK_RATE_LIMIT_CONVERSATION": "12"}[name]
+		if *dst, err = strconv.ParseFloat(get(name, def), 64); err != nil || *dst <= 0 {
+			return fmt.Errorf("config: %s must be a positive number of questions per minute", name)
+		}
+	}
+	cfg.AllowedOrigins, err = parseOrigins(get("VRAAGBAAK_ALLOWED_ORIGINS", ""))
+	return err
+}
+
+// parseOrigins reads "GM0363=https://a.nl https://b.nl;*=https://c.nl".
+func parseOrigins(s string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		key, origins, ok := strings.Cut(part, "=")
+		key = strings.TrimSpace(key)
+		if !ok || (key != "*" && !cbsCode(key)) {
+			return nil, fmt.Errorf("config: VRAAGBAAK_ALLOWED_ORIGINS: %q must look like GM0363=https://www.example.nl (or *=…)", part)
+		}
+		for _, o := range strings.Fields(origins) {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+				return nil, fmt.Errorf("config: VRAAGBAAK_ALLOWED_ORIGINS: %q is not an origin such as https://www.example.nl", o)
+			}
+			out[key] = append(out[key], u.Scheme+"://"+u.Host)
+		}
+	}
+	return out, nil
 }
 
 // needDatabase says what to do when DATABASE_URL is missing.

@@ -26,8 +26,10 @@ Commands:
   reindex   re-embed every chunk with the configured embedder
   stats     show what the index holds
   ask       answer one question from the index: ask [--municipality GM0363] [--json] "vraag"
-  eval      evaluate on a golden question set: eval run --golden FILE [--out DIR]
-  demo      serve the bundled sample sites on loopback, crawl them, show a summary
+  eval      evaluate on a golden set: eval run --golden FILE [--out DIR]; eval compare OLD NEW [--fail-on-worse]
+  serve     run the chat service: websocket, widget, demo page, /healthz, /readyz, /metrics
+  demo      serve the bundled sample sites on loopback, crawl them, show a summary;
+            with --serve ADDR, then run the chat service on ADDR for them
   help      show this help
 
 Run "vraagbaak <command> -h" for a command's flags. Configuration comes from the
@@ -57,6 +59,7 @@ var commands = map[string]command{
 	"ask":     cmdAsk,
 	"eval":    cmdEval,
 	"demo":    cmdDemo,
+	"serve":   cmdServe,
 }
 
 // app is what every command gets: the configuration, the logger and the output.

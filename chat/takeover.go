@@ -1,0 +1,161 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vraagbaak/vraagbaak/internal/pii"
+)
+
+// Texts citizens read about the hand-off.
+const (
+	queuedText = "Ik zet u door naar een medewerker van de gemeente. Blijf in dit venster; " +
+		"u ziet hier wanneer iemand het gesprek overneemt."
+	offlineText = "Er is nu geen medewerker beschikbaar. Laat een terugbelverzoek achter, dan neemt de gemeente " +
+		"contact met u op. Of bel de gemeente op 14 gevolgd door het netnummer, op werkdagen tijdens kantooruren."
+	longWaitText = "Het duurt langer dan verwacht voordat een medewerker tijd heeft. U kunt blijven wachten, " +
+		"of een terugbelverzoek achterlaten."
+	callbackThanks = "Bedankt. We hebben uw terugbelverzoek ontvangen. Een medewerker neemt zo snel mogelijk contact met u op."
+)
+
+type handoffMsg struct {
+	Type     string `json:"type"`
+	State    string `json:"state"`
+	Reason   string `json:"reason,omitempty"`
+	Text     string `json:"text,omitempty"`
+	Position int    `json:"position,omitempty"`
+	Callback bool   `json:"callback,omitempty"` // offer the call-back form
+}
+
+type callbackOKMsg struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+// handoffMessage handles the citizen's hand-off messages: handoff.request (the
+// "Praat met een medewerker" button), typing, and callback.
+func (s *Server) handoffMessage(c *client, m inMessage) {
+	ctx, cancel := c.dbContext()
+	defer cancel()
+	switch m.Type {
+	case "typing":
+		if conv, err := s.convs.Get(ctx, c.conv.ID); err == nil && conv.State == StateAgent {
+			_ = s.convs.publish(ctx, event{Kind: eventTyping, Conv: c.conv.ID, Role: RoleCitizen})
+		}
+	case "handoff.request":
+		summary := ""
+		if h, err := s.convs.History(ctx, c.conv.ID); err == nil {
+			for i := len(h) - 1; i >= 0; i-- {
+				if h[i].Role == RoleCitizen {
+					summary = h[i].Text
+					break
+				}
+			}
+		}
+		t := Triage{Reason: ReasonRequest, Priority: 4, Topic: "verzoek"}
+		if err := s.startHandoff(ctx, c, t, summary); err != nil {
+			s.log.Error("hand-off", "conversation", c.conv.ID, "err", err)
+			c.sendError(ErrCodeUnavailable, m.ID)
+		}
+	case "callback":
+		s.callback(ctx, c, m)
+	}
+}
+
+// startHandoff queues the conversation for an agent when the contact centre is open
+// and someone is online, and otherwise tells the citizen so and offers a call-back.
+func (s *Server) startHandoff(ctx context.Context, c *client, t Triage, summary string) error {
+	conv, err := s.convs.Get(ctx, c.conv.ID)
+	if err != nil {
+		return err
+	}
+	if conv.State == StateQueued || conv.State == StateAgent {
+		pos, err := s.convs.Position(ctx, conv.ID)
+		if err != nil {
+			return err
+		}
+		c.sendJSON(handoffMsg{Type: "handoff", State: conv.State, Reason: string(t.Reason), Position: pos})
+		return nil
+	}
+	online := 0
+	if s.cfg.open(conv.Municipality, time.Now()) {
+		if online, err = s.convs.AgentsOnline(ctx, conv.Municipality); err != nil {
+			return err
+		}
+	}
+	if online == 0 {
+		if err := s.convs.RecordUnavailable(ctx, conv.ID, t, summary); err != nil {
+			return err
+		}
+		c.sendJSON(handoffMsg{Type: "handoff", State: "offline", Reason: string(t.Reason), Text: offlineText, Callback: true})
+		return nil
+	}
+	// The citizen learns the state and queue position from the event this causes.
+	_, err = s.convs.RequestHandoff(ctx, conv.ID, t, summary, queuedText)
+	return err
+}
+
+// afterAnswer starts the hand-off the answer announced.
+func (s *Server) afterAnswer(ctx context.Context, c *client, q Message, a Answer) {
+	if a.Outcome != Handoff {
+		return
+	}
+	t := Triage{Reason: HandoffReason(a.HandoffReason), Priority: a.Priority, Topic: a.HandoffTopic}
+	if err := s.startHandoff(ctx, c, t, q.Text); err != nil {
+		s.log.Error("hand-off", "conversation", c.conv.ID, "err", err)
+		c.sendError(ErrCodeUnavailable, q.ClientID)
+	}
+}
+
+var phoneLike = regexp.MustCompile(`^\+?[0-9 ()-]{10,20}$`)
+
+// callback stores a call-back request. The contact details are what the citizen
+// gives to be contacted; they are kept only in the call-back request, never logged.
+func (s *Server) callback(ctx context.Context, c *client, m inMessage) {
+	name, contact := strings.TrimSpace(m.Name), strings.TrimSpace(m.Contact)
+	question, _ := pii.Redact(strings.TrimSpace(m.Question))
+	_, mailErr := mail.ParseAddress(contact)
+	switch {
+	case !m.Consent, name == "", utf8.RuneCountInString(name) > 100, utf8.RuneCountInString(question) > 1000,
+		!phoneLike.MatchString(contact) && mailErr != nil:
+		c.sendError(ErrCodeBadRequest, m.ID)
+		return
+	}
+	if _, err := s.convs.AddCallback(ctx, c.conv.ID, Callback{Name: name, Contact: contact, Question: question}); err != nil {
+		s.log.Error("call-back", "conversation", c.conv.ID, "err", err)
+		c.sendError(ErrCodeUnavailable, m.ID)
+		return
+	}
+	c.sendJSON(callbackOKMsg{Type: "callback.ok", Text: callbackThanks})
+}
+
+// watchWaits tells citizens who wait longer than the queue time-out so, with the
+// offer of a call-back, until ctx ends.
+func (s *Server) watchWaits(ctx context.Context) {
+	tick := time.NewTicker(max(s.cfg.QueueTimeout/10, 100*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		ids, err := s.convs.LongWaits(ctx, s.cfg.QueueTimeout)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("long waits", "err", err)
+			}
+			continue
+		}
+		for _, id := range ids {
+			if err := s.convs.publish(ctx, event{Kind: eventWaiting, Conv: id}); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Warn("long wait", "conversation", id, "err", err)
+			}
+		}
+	}
+}

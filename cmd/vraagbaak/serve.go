@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/internal/postgres"
+	"github.com/vraagbaak/vraagbaak/retrieval"
+	"github.com/vraagbaak/vraagbaak/web"
+)
+
+func cmdServe(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "serve", "serve [--addr localhost:8080]")
+	addr := fs.String("addr", a.cfg.Addr, "address to listen on (VRAAGBAAK_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pool, store, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	names, err := store.Municipalities(ctx)
+	if err != nil {
+		return err
+	}
+	for code, name := range names {
+		names[code] = "Gemeente " + strings.ToUpper(name[:1]) + name[1:]
+	}
+	return a.serve(ctx, pool, store, *addr, names, nil)
+}
+
+// serve runs the chat service on addr until ctx ends: the websocket, the pages, the
+// health and metrics endpoints, and the retention job. ready, if not nil, receives
+// the address it listens on.
+func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.Store, addr string, municipalities map[string]string, ready chan<- string) error {
+	svc, _, err := a.chatService(ctx, store)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	convs := chat.NewConversations(pool)
+	srv := chat.NewServer(svc, convs, chat.ServerConfig{
+		AllowedOrigins:   a.cfg.AllowedOrigins,
+		IPRate:           a.cfg.IPRate,
+		ConversationRate: a.cfg.ConvRate,
+		TrustProxy:       a.cfg.TrustProxy,
+	}, chat.NewMetrics(reg), a.log)
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /ws", srv)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := readiness(r.Context(), pool); err != nil {
+			a.log.Warn("not ready", "err", err)
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("/", web.Handler(web.Options{Municipalities: municipalities, RetentionDays: a.cfg.RetentionDays}))
+
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); srv.Run(ctx) }()
+	go func() { defer wg.Done(); a.retention(ctx, convs) }()
+
+	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "retention_days", a.cfg.RetentionDays)
+	fmt.Fprintf(a.stdout, "chat at http://%s/ (stop with Ctrl-C)\n", ln.Addr())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	stop() // the hub closes the websockets, which Shutdown does not track
+	if serr := hs.Shutdown(shutdownCtx); serr != nil && err == nil {
+		err = serr
+	}
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	a.log.Info("stopped")
+	return err
+}
+
+// readiness reports whether the database answers and its schema is current.
+func readiness(ctx context.Context, pool *pgxpool.Pool) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := pool.Ping(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	n, err := postgres.Pending(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%d migrations pending", n)
+	}
+	return nil
+}
+
+// retention deletes conversations and answers older than the retention period, at
+// start and every hour.
+func (a *app) retention(ctx context.Context, convs *chat.Conversations) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		cutoff := time.Now().AddDate(0, 0, -a.cfg.RetentionDays)
+		c, n, err := convs.Purge(ctx, cutoff)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("retention", "err", err)
+		case c+n > 0:
+			a.log.Info("retention: deleted old conversations and answers", "conversations", c, "answers", n, "before", cutoff.Format(time.DateOnly))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,300 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// fakeToken is the conversation token the scripted server hands out.
+const fakeToken = "tok-bloemendijk-1"
+
+// The answer to a question about passports: three citations, one with a hostile title
+// and one with a javascript: URL, and markup in the text that must stay text.
+const passportAnswer = "Een paspoort voor volwassenen kost 84,95 euro [1]. " +
+	"Kinderen betalen minder [2]. Lees ook [3]. <b>vet</b>"
+
+var passportCitations = []map[string]any{
+	{"n": 1, "url": "https://www.bloemendijk.nl/paspoort#kosten", "title": "Paspoort aanvragen", "checked_at": "2026-11-22"},
+	{"n": 2, "url": "https://www.bloemendijk.nl/id-kaart", "title": `<img src=x onerror=alert(1)>`, "checked_at": "2026-03-05"},
+	{"n": 3, "url": "javascript:alert(1)", "title": "Gevaarlijke link", "checked_at": "2026-11-22"},
+}
+
+// fakeChat is a scripted server for one conversation that speaks protocol v1
+// (docs/protocol.md). What it answers depends on words in the question:
+//
+//	paspoort      answered, streamed in three pieces, with passportCitations
+//	stemadvies    refused
+//	zelfmoord     outcome handoff (an emergency)
+//	fout          an error (rate_limited) instead of an ack
+//	[stil]        nothing at all the first time (the ack is lost), answered when sent again
+//	anything else answered, no citations
+//
+// feedback gets feedback.ok; handoff.request gets queued, then agent, an agent's
+// message and the agent typing.
+type fakeChat struct {
+	upgrader websocket.Upgrader
+
+	mu       sync.Mutex
+	conns    map[*fakeConn]bool
+	gate     chan struct{} // when set, new connections wait for it to close before the upgrade
+	hold     chan struct{} // when set, the next answer waits for it to close after its pieces
+	received []map[string]any
+	queries  []url.Values
+	history  []map[string]any
+	answers  map[string]map[string]any // final answer by question id
+	stored   map[string]int            // seq of each stored question, by id
+	silenced map[string]bool
+	seq      int
+	answerID int
+	state    string
+}
+
+type fakeConn struct {
+	mu sync.Mutex // one writer at a time
+	ws *websocket.Conn
+}
+
+func (c *fakeConn) send(msg map[string]any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	c.ws.WriteJSON(msg) // a failed write shows up as a failed read in serve
+}
+
+func newFakeChat(t *testing.T) *fakeChat {
+	f := &fakeChat{
+		conns:    map[*fakeConn]bool{},
+		answers:  map[string]map[string]any{},
+		stored:   map[string]int{},
+		silenced: map[string]bool{},
+		answerID: 40,
+		state:    "bot",
+	}
+	t.Cleanup(func() {
+		f.mu.Lock()
+		if f.gate != nil {
+			close(f.gate)
+			f.gate = nil
+		}
+		f.mu.Unlock()
+		f.dropAll()
+	})
+	return f
+}
+
+func (f *fakeChat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.queries = append(f.queries, r.URL.Query())
+	gate := f.gate
+	f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	ws, err := f.upgrader.Upgrade(w, r, nil) // checks Origin against Host
+	if err != nil {
+		return
+	}
+	c := &fakeConn{ws: ws}
+	f.mu.Lock()
+	f.conns[c] = true
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		delete(f.conns, c)
+		f.mu.Unlock()
+		ws.Close()
+	}()
+	ws.SetReadLimit(8 << 10)
+	for {
+		var msg map[string]any
+		if err := ws.ReadJSON(&msg); err != nil {
+			return
+		}
+		f.mu.Lock()
+		f.received = append(f.received, msg)
+		f.mu.Unlock()
+		f.handle(c, msg)
+	}
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339) }
+
+func (f *fakeChat) handle(c *fakeConn, msg map[string]any) {
+	str := func(k string) string { s, _ := msg[k].(string); return s }
+	switch str("type") {
+	case "hello":
+		f.mu.Lock()
+		history := append([]map[string]any{}, f.history...)
+		state := f.state
+		f.mu.Unlock()
+		c.send(map[string]any{"type": "welcome", "conversation": fakeToken,
+			"resumed": str("conversation") == fakeToken, "state": state, "history": history})
+	case "question":
+		f.question(c, str("id"), str("text"))
+	case "feedback":
+		c.send(map[string]any{"type": "feedback.ok", "answer_id": msg["answer_id"]})
+	case "handoff.request":
+		f.mu.Lock()
+		f.state = "agent"
+		f.seq++
+		agent := map[string]any{"seq": f.seq, "role": "agent", "text": "Goedemiddag, u spreekt met Sanne van de gemeente.", "at": now()}
+		f.history = append(f.history, agent)
+		f.mu.Unlock()
+		c.send(map[string]any{"type": "handoff", "state": "queued", "reason": "citizen_request", "text": "We zoeken een medewerker voor u.", "position": 2})
+		c.send(map[string]any{"type": "handoff", "state": "agent", "reason": "citizen_request", "text": "U praat nu met een medewerker van de gemeente."})
+		m := map[string]any{"type": "message"}
+		for k, v := range agent {
+			m[k] = v
+		}
+		c.send(m)
+		c.send(map[string]any{"type": "typing", "role": "agent"})
+	}
+}
+
+func (f *fakeChat) question(c *fakeConn, id, text string) {
+	f.mu.Lock()
+	if strings.Contains(text, "[stil]") && !f.silenced[id] {
+		f.silenced[id] = true
+		f.mu.Unlock()
+		return
+	}
+	if strings.Contains(text, "fout") {
+		f.mu.Unlock()
+		c.send(map[string]any{"type": "error", "code": "rate_limited", "id": id,
+			"message": "U stelt veel vragen achter elkaar. Wacht even en probeer het dan opnieuw."})
+		return
+	}
+	seq, known := f.stored[id]
+	if !known {
+		f.seq++
+		seq = f.seq
+		f.stored[id] = seq
+		f.history = append(f.history, map[string]any{"seq": seq, "role": "citizen", "text": text, "id": id, "at": now()})
+	}
+	answer := f.answers[id]
+	state := f.state
+	hold := f.hold
+	f.hold = nil
+	f.mu.Unlock()
+
+	c.send(map[string]any{"type": "ack", "id": id, "seq": seq})
+	if answer != nil {
+		c.send(answer)
+		return
+	}
+	if state == "agent" {
+		return
+	}
+	reply, outcome, citations := "Dit is het antwoord op uw vraag.", "answered", []map[string]any{}
+	switch {
+	case strings.Contains(text, "paspoort"):
+		reply, citations = passportAnswer, passportCitations
+	case strings.Contains(text, "stemadvies"):
+		reply, outcome = "Daar kan ik u niet mee helpen. Kijk op de website van de Kiesraad.", "refused"
+	case strings.Contains(text, "zelfmoord"):
+		reply, outcome = "Denkt u aan zelfmoord? Bel 113 of 0800-0113. Bij direct gevaar belt u 112.", "handoff"
+	}
+	runes := []rune(reply)
+	for i := range 3 {
+		c.send(map[string]any{"type": "answer.delta", "id": id, "text": string(runes[i*len(runes)/3 : (i+1)*len(runes)/3])})
+	}
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-time.After(20 * time.Second):
+		}
+	}
+	f.mu.Lock()
+	f.seq++
+	f.answerID++
+	answer = map[string]any{"type": "answer", "id": id, "answer_id": f.answerID, "seq": f.seq,
+		"outcome": outcome, "text": reply, "citations": citations, "handoff_reason": ""}
+	f.answers[id] = answer
+	f.history = append(f.history, map[string]any{"seq": f.seq, "role": "bot", "text": reply, "at": now(),
+		"answer_id": f.answerID, "outcome": outcome, "citations": citations, "handoff_reason": ""})
+	f.mu.Unlock()
+	c.send(answer)
+}
+
+// holdNext makes the next answer wait after its pieces until release is called.
+func (f *fakeChat) holdNext() (release func()) {
+	ch := make(chan struct{})
+	f.mu.Lock()
+	f.hold = ch
+	f.mu.Unlock()
+	return sync.OnceFunc(func() { close(ch) })
+}
+
+// closeGate makes new connections wait; the returned func lets them through.
+func (f *fakeChat) closeGate() (open func()) {
+	ch := make(chan struct{})
+	f.mu.Lock()
+	f.gate = ch
+	f.mu.Unlock()
+	return sync.OnceFunc(func() {
+		f.mu.Lock()
+		if f.gate == ch {
+			f.gate = nil
+		}
+		f.mu.Unlock()
+		close(ch)
+	})
+}
+
+// dropAll closes every connection without a close handshake, as a crash would.
+func (f *fakeChat) dropAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		c.ws.Close()
+	}
+}
+
+// addHistory stores a message the client has not seen.
+func (f *fakeChat) addHistory(role, text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq++
+	f.history = append(f.history, map[string]any{"seq": f.seq, "role": role, "text": text, "at": now()})
+}
+
+// messages returns the client messages of a type received so far.
+func (f *fakeChat) messages(typ string) []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []map[string]any
+	for _, m := range f.received {
+		if m["type"] == typ {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// waitMessages polls until the server has received n messages of a type.
+func (f *fakeChat) waitMessages(t *testing.T, typ string, n int) []map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ms := f.messages(typ)
+		if len(ms) >= n {
+			return ms
+		}
+		if time.Now().After(deadline) {
+			b, _ := json.Marshal(ms)
+			t.Fatalf("fake chat: %d %q messages after 10s, want %d: %s", len(ms), typ, n, b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

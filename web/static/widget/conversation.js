@@ -1,0 +1,223 @@
+// The client side of the chat protocol, version 1 (docs/protocol.md): hello and resume
+// with the token kept in sessionStorage, questions with client ids that are sent again
+// after a reconnect until the server has stored them, feedback, hand-off and typing.
+// What to show is left to the view; nothing here touches the page.
+
+import { Connection } from "./connection.js";
+
+const typingInterval = 3000; // send `typing` at most this often (ms)
+
+// newID returns a random client message id (1–64 characters, as the protocol wants).
+function newID() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return "c" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Conversation {
+  // view receives what happened: connection(up), history(messages), citizen(question),
+  // acked(id, seq, expectAnswer), failed(id), delta(id, text), answer(msg),
+  // message(msg), feedbackOk(answerID), handoff(msg), state(state), typing(role),
+  // error(msg).
+  constructor({ origin, municipality, view }) {
+    const url = new URL("/ws", origin);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("v", "1");
+    url.searchParams.set("municipality", municipality);
+    this.key = `vraagbaak:${origin}:${municipality}`;
+    this.view = view;
+    this.state = "bot";
+    this.welcomed = false;
+    this.pending = new Map(); // questions not yet answered (or, for an agent, not yet stored), by id
+    this.lastTyping = 0;
+    this.conn = new Connection(url.href, {
+      open: () => this.hello(),
+      message: (msg) => this.receive(msg),
+      close: () => this.lost()
+    });
+  }
+
+  // start connects (once; later calls do nothing).
+  start() {
+    this.conn.start();
+  }
+
+  // retryNow reconnects without waiting for the back-off (the browser is online again).
+  retryNow() {
+    this.conn.now();
+  }
+
+  // ask sends a question now, or as soon as the connection is back.
+  ask(text) {
+    const q = { id: newID(), text, acked: false };
+    this.pending.set(q.id, q);
+    this.view.citizen(q);
+    if (this.welcomed) {
+      this.sendQuestion(q);
+    }
+  }
+
+  // feedback sends "was this answer useful"; false when there is no connection.
+  feedback(answerID, useful, comment) {
+    const msg = { type: "feedback", answer_id: answerID, useful };
+    if (comment) {
+      msg.comment = comment;
+    }
+    return this.welcomed && this.conn.send(msg);
+  }
+
+  // requestHandoff asks for a person; false when there is no connection.
+  requestHandoff() {
+    return this.welcomed && this.conn.send({ type: "handoff.request", id: newID() });
+  }
+
+  // typing tells an agent that the citizen is typing, at most every few seconds.
+  typing() {
+    const now = Date.now();
+    if (this.state !== "agent" || !this.welcomed || now - this.lastTyping < typingInterval) {
+      return;
+    }
+    if (this.conn.send({ type: "typing" })) {
+      this.lastTyping = now;
+    }
+  }
+
+  token() {
+    try {
+      return sessionStorage.getItem(this.key) || "";
+    } catch (err) {
+      return ""; // storage blocked: every page load starts a new conversation
+    }
+  }
+
+  saveToken(token) {
+    try {
+      sessionStorage.setItem(this.key, token);
+    } catch (err) {
+      // storage blocked: see token()
+    }
+  }
+
+  hello() {
+    const msg = { type: "hello", v: 1 };
+    const token = this.token();
+    if (token) {
+      msg.conversation = token;
+    }
+    this.conn.send(msg);
+  }
+
+  lost() {
+    this.welcomed = false;
+    this.view.connection(false);
+  }
+
+  sendQuestion(q) {
+    this.conn.send({ type: "question", id: q.id, text: q.text });
+  }
+
+  setState(state) {
+    if (typeof state !== "string" || state === "") {
+      return;
+    }
+    this.state = state;
+    this.view.state(state);
+  }
+
+  // expectsAnswer: does the bot answer questions now? Not while an agent has the
+  // conversation: then questions go to the agent as messages.
+  expectsAnswer() {
+    return this.state !== "agent";
+  }
+
+  receive(msg) {
+    switch (msg.type) {
+      case "welcome":
+        this.welcome(msg);
+        break;
+      case "ack": {
+        const q = this.pending.get(msg.id);
+        if (q) {
+          q.acked = true;
+          if (!this.expectsAnswer()) {
+            this.pending.delete(msg.id);
+          }
+        }
+        this.view.acked(msg.id, msg.seq, Boolean(q) && this.expectsAnswer());
+        break;
+      }
+      case "answer.delta":
+        this.view.delta(msg.id, typeof msg.text === "string" ? msg.text : "");
+        break;
+      case "answer":
+        this.pending.delete(msg.id);
+        this.view.answer(msg);
+        break;
+      case "message":
+        // The message's fields sit beside `type`; a server that nests them under
+        // `message` is understood too.
+        this.view.message(msg.message && typeof msg.message === "object" ? msg.message : msg);
+        break;
+      case "feedback.ok":
+        this.view.feedbackOk(msg.answer_id);
+        break;
+      case "handoff":
+        this.setState(msg.state);
+        this.view.handoff(msg);
+        break;
+      case "typing":
+        this.view.typing(msg.role);
+        break;
+      case "error":
+        if (msg.id && this.pending.has(msg.id)) {
+          this.pending.delete(msg.id); // refused for good: not sent again
+          this.view.failed(msg.id);
+        }
+        this.view.error(msg);
+        break;
+      default:
+        // A newer server may send more; unknown messages are ignored.
+    }
+  }
+
+  // welcome answers hello: keep the token, show the stored conversation instead of
+  // what was shown, and send again every question the server does not have or has not
+  // answered yet (the server never asks the same id twice).
+  welcome(msg) {
+    if (typeof msg.conversation === "string" && msg.conversation !== "") {
+      this.saveToken(msg.conversation);
+    }
+    this.conn.established();
+    this.welcomed = true;
+    const history = Array.isArray(msg.history) ? msg.history.filter((m) => m && typeof m === "object") : [];
+    this.setState(msg.state || "bot");
+    this.view.connection(true);
+    this.view.history(history);
+
+    // Stored questions, and those without a bot answer after them (answers come in order).
+    const stored = new Set();
+    const open = [];
+    for (const m of history) {
+      if (m.role === "citizen" && m.id) {
+        stored.add(m.id);
+        open.push(m.id);
+      } else if (m.role === "bot" && open.length > 0) {
+        open.shift();
+      }
+    }
+    const unanswered = new Set(open);
+    for (const q of [...this.pending.values()]) {
+      if (!stored.has(q.id)) {
+        q.acked = false;
+        this.view.citizen(q);
+        this.sendQuestion(q);
+      } else if (unanswered.has(q.id) && this.expectsAnswer()) {
+        q.acked = true;
+        this.view.acked(q.id, undefined, true);
+        this.sendQuestion(q);
+      } else {
+        this.pending.delete(q.id);
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// A small helper to build elements. Text always goes in as text nodes: nothing here
+// parses HTML, so text from the server can never become markup.
+
+// el creates <tag>, sets attributes (an attribute whose value is null, undefined or
+// false is left out; true gives an empty attribute) and appends the children: nodes as
+// they are, strings as text, arrays flattened, null and false skipped.
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) {
+      continue;
+    }
+    if (/^on/i.test(name)) {
+      throw new Error(`el: event handler attribute ${name}: use addEventListener`);
+    }
+    node.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) {
+      continue;
+    }
+    if (Array.isArray(child)) {
+      append(node, child);
+    } else if (child instanceof Node) {
+      node.appendChild(child);
+    } else {
+      node.appendChild(document.createTextNode(String(child)));
+    }
+  }
+}
+
+// svg creates an SVG element (for the decorative icon).
+export function svg(tag, attrs) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    node.setAttribute(name, String(value));
+  }
+  return node;
+}

@@ -1,0 +1,348 @@
+// The conversation as the citizen sees it: the messages in the log (role="log", read
+// out politely by screen readers), answers with their numbered sources and the "was
+// this useful" question. Everything the server sends goes in as text (dom.js); links
+// are made only from the http(s) addresses of an answer's citations.
+
+import { el } from "./dom.js";
+import { text, dutchDate } from "./text.js";
+
+const maxComment = 1000;
+
+function hidden(t) {
+  return el("span", { class: "vb-visually-hidden" }, t);
+}
+
+// paragraphs renders plain text: a paragraph per blank-line-separated block, line
+// breaks kept.
+function paragraphs(t) {
+  const blocks = String(t || "").split(/\n\s*\n/).filter((b) => b.trim() !== "");
+  return blocks.map((block) => {
+    const lines = block.split("\n");
+    const parts = [];
+    lines.forEach((line, i) => {
+      if (i > 0) {
+        parts.push(el("br"));
+      }
+      parts.push(line);
+    });
+    return el("p", { class: "vb-msg__text" }, parts);
+  });
+}
+
+// safeURL returns the address when it is an absolute http(s) URL, else "".
+function safeURL(raw) {
+  if (typeof raw !== "string") {
+    return "";
+  }
+  let u;
+  try {
+    u = new URL(raw);
+  } catch (err) {
+    return "";
+  }
+  return u.protocol === "http:" || u.protocol === "https:" ? u.href : "";
+}
+
+// idPart makes a server value usable in an id attribute.
+function idPart(v) {
+  return String(v).replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+export class Transcript {
+  // log is the role="log" element; onFeedback(answerID, useful, comment) sends
+  // feedback and reports whether it could.
+  constructor(log, { onFeedback }) {
+    this.log = log;
+    this.onFeedback = onFeedback;
+    this.clear();
+  }
+
+  clear() {
+    this.log.replaceChildren();
+    this.seqs = new Set(); // seq of every stored message shown
+    this.questions = new Map(); // citizen message element by client id
+    this.streams = new Map(); // element of an answer being written, by question id
+    this.answers = new Map(); // feedback state of each answer shown, by answer_id
+  }
+
+  add(node) {
+    this.log.appendChild(node);
+    this.log.parentElement.scrollTop = this.log.parentElement.scrollHeight;
+    return node;
+  }
+
+  // seen records a stored message's seq; true when it was shown already.
+  seen(seq) {
+    if (typeof seq !== "number") {
+      return false;
+    }
+    if (this.seqs.has(seq)) {
+      return true;
+    }
+    this.seqs.add(seq);
+    return false;
+  }
+
+  bubble(who, kind, body) {
+    return el("div", { class: `vb-msg vb-msg--${kind}` },
+      el("p", { class: "vb-msg__who" }, who, hidden(":")),
+      body);
+  }
+
+  // history replaces everything shown with the stored conversation.
+  history(messages) {
+    this.clear();
+    for (const m of messages) {
+      this.stored(m);
+    }
+  }
+
+  // stored shows one message from history or a `message`.
+  stored(m) {
+    if (this.seen(m.seq)) {
+      return;
+    }
+    switch (m.role) {
+      case "citizen": {
+        const node = this.add(this.bubble(text.you, "citizen", paragraphs(m.text)));
+        if (m.id) {
+          this.questions.set(m.id, node);
+        }
+        break;
+      }
+      case "bot":
+        this.answer(m, true);
+        break;
+      case "agent":
+        this.add(this.bubble(text.agent, "agent", paragraphs(m.text)));
+        break;
+      default:
+        this.note(m.text, "system");
+    }
+  }
+
+  // citizen shows a question that is not stored yet.
+  citizen(q) {
+    const old = this.questions.get(q.id);
+    if (old) {
+      old.remove();
+    }
+    const node = this.bubble(text.you, "citizen", paragraphs(q.text));
+    node.classList.add("vb-msg--pending");
+    node.appendChild(el("p", { class: "vb-msg__state" }, text.sending));
+    this.questions.set(q.id, this.add(node));
+  }
+
+  // acked marks a question as stored and, when the bot will answer, shows that the
+  // answer is being looked up.
+  acked(id, seq, expectAnswer) {
+    this.seen(seq);
+    const node = this.questions.get(id);
+    if (node) {
+      node.classList.remove("vb-msg--pending");
+      node.querySelector(".vb-msg__state")?.remove();
+    }
+    if (expectAnswer && !this.streams.has(id)) {
+      this.stream(id).lastChild.textContent = text.searching;
+    }
+  }
+
+  // failed marks a question the server refused (the error itself is shown as a note).
+  failed(id) {
+    const node = this.questions.get(id);
+    if (node) {
+      node.classList.remove("vb-msg--pending");
+      node.querySelector(".vb-msg__state")?.remove();
+    }
+    this.stopStream(id);
+  }
+
+  // stream returns the element an answer is written into while it streams. It is
+  // hidden from screen readers: they hear the final answer once, not every piece.
+  stream(id) {
+    let node = this.streams.get(id);
+    if (!node) {
+      node = el("div", { class: "vb-msg vb-msg--bot vb-msg--streaming", "aria-hidden": "true" },
+        el("p", { class: "vb-msg__who" }, text.bot),
+        el("p", { class: "vb-msg__text" }));
+      node.dataset.text = "";
+      this.streams.set(id, this.add(node));
+    }
+    return node;
+  }
+
+  delta(id, piece) {
+    const node = this.stream(id);
+    node.dataset.text += piece;
+    node.lastChild.textContent = node.dataset.text;
+    this.log.parentElement.scrollTop = this.log.parentElement.scrollHeight;
+  }
+
+  stopStream(id) {
+    this.streams.get(id)?.remove();
+    this.streams.delete(id);
+  }
+
+  // stopSearching removes every "looking it up" indicator (an agent took over).
+  stopSearching() {
+    for (const id of [...this.streams.keys()]) {
+      this.stopStream(id);
+    }
+  }
+
+  // answer shows a bot answer: the text, its numbered sources and, for an answer
+  // (not a hand-off), the feedback question.
+  answer(m, fromHistory = false) {
+    if (!fromHistory) {
+      this.stopStream(m.id);
+      if (this.seen(m.seq)) {
+        return;
+      }
+    }
+    const answerID = m.answer_id;
+    if (answerID !== undefined && answerID !== null && this.answers.has(answerID)) {
+      return; // sent again after a reconnect
+    }
+    const node = this.bubble(text.bot, "bot", paragraphs(m.text));
+    if (m.outcome === "handoff") {
+      node.classList.add("vb-msg--urgent");
+    }
+    const sources = this.sources(m.citations, answerID ?? m.seq);
+    if (sources) {
+      node.appendChild(sources);
+    }
+    if (answerID !== undefined && answerID !== null && (m.outcome === "answered" || m.outcome === "refused")) {
+      node.appendChild(this.feedback(answerID));
+    }
+    this.add(node);
+  }
+
+  // sources renders the citations as a numbered list; only http(s) URLs become links.
+  sources(citations, key) {
+    if (!Array.isArray(citations) || citations.length === 0) {
+      return null;
+    }
+    const items = citations
+      .filter((c) => c && typeof c === "object" && Number.isInteger(c.n) && c.n > 0)
+      .sort((a, b) => a.n - b.n);
+    if (items.length === 0) {
+      return null;
+    }
+    const titleID = `vb-sources-${idPart(key)}`;
+    const list = el("ol", { class: "vb-sources__list", "aria-labelledby": titleID });
+    for (const c of items) {
+      const title = typeof c.title === "string" && c.title.trim() !== "" ? c.title : String(c.url || "");
+      const href = safeURL(c.url);
+      const date = dutchDate(c.checked_at);
+      list.appendChild(el("li", { value: c.n, id: `vb-source-${idPart(key)}-${c.n}` },
+        href
+          ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, title, hidden(` ${text.newWindow}`))
+          : el("span", { class: "vb-sources__title" }, title),
+        date ? el("span", { class: "vb-sources__checked" }, ` (${text.checkedOn} ${date})`) : null));
+    }
+    return el("div", { class: "vb-sources" },
+      el("p", { class: "vb-sources__heading", id: titleID }, text.sources),
+      list);
+  }
+
+  // feedback builds "Was dit antwoord nuttig? Ja / Nee"; after Nee an optional comment.
+  feedback(answerID) {
+    const key = idPart(answerID);
+    const state = { stage: "", thanks: null, form: null };
+    this.answers.set(answerID, state);
+    const question = el("p", { class: "vb-feedback__question", id: `vb-fb-${key}` }, text.useful);
+    const yes = el("button", { type: "button", class: "vb-button vb-button--small", "aria-pressed": "false" }, text.yes);
+    const no = el("button", { type: "button", class: "vb-button vb-button--small", "aria-pressed": "false" }, text.no);
+    const thanks = el("p", { class: "vb-feedback__thanks" });
+    const group = el("div", { class: "vb-feedback", role: "group", "aria-labelledby": `vb-fb-${key}` },
+      question, el("div", { class: "vb-feedback__buttons" }, yes, no), thanks);
+    state.thanks = thanks;
+
+    const choose = (useful) => {
+      if (!this.onFeedback(answerID, useful, "")) {
+        thanks.textContent = text.notSent;
+        return;
+      }
+      yes.setAttribute("aria-pressed", String(useful));
+      no.setAttribute("aria-pressed", String(!useful));
+      thanks.textContent = "";
+      state.stage = useful ? "yes" : "no";
+      if (useful) {
+        state.form?.remove();
+        state.form = null;
+      } else if (!state.form) {
+        state.form = this.comment(answerID, state);
+        group.appendChild(state.form);
+        state.form.querySelector("textarea").focus();
+      }
+    };
+    yes.addEventListener("click", () => choose(true));
+    no.addEventListener("click", () => choose(false));
+    return group;
+  }
+
+  comment(answerID, state) {
+    const id = `vb-comment-${idPart(answerID)}`;
+    const area = el("textarea", { id, class: "vb-input vb-comment__input", rows: "3", maxlength: maxComment });
+    const form = el("form", { class: "vb-comment" },
+      el("label", { for: id, class: "vb-label" }, text.commentLabel),
+      area,
+      el("button", { type: "submit", class: "vb-button vb-button--small" }, text.commentSend));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const comment = area.value.trim().slice(0, maxComment);
+      if (comment === "") {
+        area.focus();
+        return;
+      }
+      if (!this.onFeedback(answerID, false, comment)) {
+        state.thanks.textContent = text.notSent;
+        return;
+      }
+      state.stage = "comment";
+    });
+    return form;
+  }
+
+  // feedbackOk thanks the citizen once the server stored the feedback.
+  feedbackOk(answerID) {
+    const state = this.answers.get(answerID);
+    if (!state || state.stage === "") {
+      return;
+    }
+    if (state.stage === "comment" && state.form) {
+      const hadFocus = state.form.contains(this.log.getRootNode().activeElement);
+      state.form.remove();
+      state.form = null;
+      state.thanks.textContent = text.thanksComment;
+      if (hadFocus) {
+        state.thanks.setAttribute("tabindex", "-1");
+        state.thanks.focus();
+      }
+    } else {
+      state.thanks.textContent = text.thanks;
+    }
+  }
+
+  // handoff shows a change in the hand-off to staff.
+  handoff(m) {
+    let t = typeof m.text === "string" && m.text.trim() !== "" ? m.text : text.handoffState[m.state] || "";
+    if (Number.isInteger(m.position) && m.position > 0 && !t.includes(String(m.position))) {
+      t = t ? `${t} ${text.queuePosition(m.position)}` : text.queuePosition(m.position);
+    }
+    if (t) {
+      this.note(t, "system");
+    }
+  }
+
+  // error shows the server's message for the citizen (or a fixed one).
+  error(m) {
+    this.note(typeof m.message === "string" && m.message.trim() !== "" ? m.message : text.error, "error");
+  }
+
+  note(t, kind) {
+    return this.add(el("div", { class: `vb-msg vb-msg--${kind}` },
+      hidden(`${text.system}: `),
+      paragraphs(t)));
+  }
+}
