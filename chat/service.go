@@ -82,13 +82,21 @@ func (s *Service) Ask(ctx context.Context, question, municipality string, onDelt
 func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string)) (Answer, string, error) {
 	start := time.Now()
 	question := strings.TrimSpace(req.Question)
-	if t := TriageQuestion(question, 0); t.Reason != ReasonNone {
+	// Emergencies first; then what the assistant must not do (help with fraud, write
+	// letters in the municipality's name, …); then the other reasons for a person.
+	t := TriageQuestion(question, 0)
+	if t.Reason.Emergency() {
 		a := handoff(t)
 		a.Timings.Total = ms(time.Since(start))
 		return a, question, nil
 	}
 	if refuse, reason := Guard(question); refuse {
 		a := Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
+		a.Timings.Total = ms(time.Since(start))
+		return a, question, nil
+	}
+	if t.Reason != ReasonNone {
+		a := handoff(t)
 		a.Timings.Total = ms(time.Since(start))
 		return a, question, nil
 	}

@@ -68,6 +68,9 @@ func LoadGolden(path string) ([]Question, error) {
 		case q.ExpectedOutcome == chat.Answered && len(q.Expected) == 0:
 			return nil, fmt.Errorf("eval: %s:%d: an answered question needs at least one expected page", path, line)
 		}
+		if q.Topic == "" {
+			q.Topic = deriveTopic(q.Expected)
+		}
 		ids[q.ID] = line
 		qs = append(qs, q)
 	}
@@ -75,6 +78,41 @@ func LoadGolden(path string) ([]Question, error) {
 		return nil, fmt.Errorf("eval: %s: %w", path, err)
 	}
 	return qs, nil
+}
+
+// deriveTopic names the topic of a question without a "topic" field: the first
+// segment of the path of its first expected page, skipping the container segment
+// "onderwerpen" that rijksoverheid.nl and many municipal sites put before the topic
+// ("/onderwerpen/wmo/aanvragen" is "wmo", "/burgerzaken/paspoort" is "burgerzaken").
+// A question without expected pages, or whose page is a home page, gets "other".
+func deriveTopic(expected []Expected) string {
+	if len(expected) == 0 {
+		return "other"
+	}
+	p := expected[0].Path
+	if expected[0].URL != "" {
+		u, err := url.Parse(expected[0].URL)
+		if err != nil {
+			return "other"
+		}
+		p = u.Path
+	}
+	segs := strings.FieldsFunc(strings.ToLower(p), func(r rune) bool { return r == '/' })
+	if len(segs) > 1 && segs[0] == "onderwerpen" {
+		segs = segs[1:]
+	}
+	if len(segs) == 0 {
+		return "other"
+	}
+	return segs[0]
+}
+
+// String is the page as a golden set names it: its URL, or "site:/path".
+func (e Expected) String() string {
+	if e.URL != "" {
+		return e.URL
+	}
+	return e.Site + ":" + e.Path
 }
 
 // Sites maps a site name of a golden set to the municipality its pages belong to
@@ -92,24 +130,4 @@ func (e Expected) matches(h retrieval.Hit, sites Sites) bool {
 	}
 	u, err := url.Parse(h.URL)
 	return err == nil && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(e.Path, "/")
-}
-
-// relevance lists, for hits in rank order, whether each is a new expected page:
-// chunks of a page already seen count as not relevant, so a page counts once.
-func relevance(q Question, hits []retrieval.Hit, sites Sites) []bool {
-	seen := map[string]bool{}
-	rel := make([]bool, len(hits))
-	for i, h := range hits {
-		if seen[h.URL] {
-			continue
-		}
-		for _, e := range q.Expected {
-			if e.matches(h, sites) {
-				rel[i] = true
-				seen[h.URL] = true
-				break
-			}
-		}
-	}
-	return rel
 }

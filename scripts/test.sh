@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: makes sure PostgreSQL with pgvector runs, then
+# The whole test suite, as CI runs it: makes sure PostgreSQL with pgvector, Chromium
+# and axe-core are there, then
 # go vet and go test -race over every package. A test that needs the database fails
 # (instead of skipping) when it is missing: VRAAGBAAK_REQUIRE_DB=1.
 set -euo pipefail
@@ -9,6 +10,10 @@ command -v go >/dev/null || { echo "test.sh: Go is not installed (https://go.dev
 
 DATABASE_URL=$(scripts/postgres.sh)
 export DATABASE_URL VRAAGBAAK_REQUIRE_DB=1
+# Headless Chromium and axe-core for the browser tests (installed when missing).
+browser_env=$(scripts/browser.sh)
+eval "$(sed 's/^/export /' <<<"$browser_env")"
+export VRAAGBAAK_REQUIRE_BROWSER=1
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then

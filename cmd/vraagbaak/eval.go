@@ -2,17 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/vraagbaak/vraagbaak/eval"
 	"github.com/vraagbaak/vraagbaak/internal/samplesite"
-	"github.com/vraagbaak/vraagbaak/retrieval"
 )
+
+const evalUsage = `eval: usage: vraagbaak eval run --golden FILE [--out DIR] [--warm N]
+       vraagbaak eval compare OLD NEW [--fail-on-worse] [--tolerance 0.01]`
 
 // sampleSites maps the bundled sites' names to their municipalities, for golden sets
 // that name pages by site and path.
@@ -25,14 +26,27 @@ func sampleSites() eval.Sites {
 }
 
 func cmdEval(ctx context.Context, a *app, args []string) error {
-	if len(args) == 0 || args[0] != "run" {
-		return errors.New(`eval: usage: vraagbaak eval run --golden FILE [--out DIR]`)
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return evalRun(ctx, a, args[1:])
+		case "compare":
+			return evalCompare(a, args[1:])
+		}
 	}
-	fs := newFlags(a, "eval run", "eval run --golden FILE [--out DIR]")
+	return errors.New(evalUsage)
+}
+
+func evalRun(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "eval run", "eval run --golden FILE [--out DIR] [--warm N]")
 	golden := fs.String("golden", "eval/testdata/dev.jsonl", "golden question set (JSON Lines)")
-	out := fs.String("out", "", "directory to write results.json to")
-	if err := fs.Parse(args[1:]); err != nil {
+	out := fs.String("out", "", "directory to write result.json and report.html to")
+	warm := fs.Int("warm", 10, "questions asked once before measuring, so that timings are warm")
+	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("eval run: unexpected argument %q", fs.Arg(0))
 	}
 	qs, err := eval.LoadGolden(*golden)
 	if err != nil {
@@ -48,51 +62,166 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	r := eval.Runner{Store: store, Embed: emb, Service: svc, Sites: sampleSites()}
-	report := struct {
-		Golden    string                  `json:"golden"`
-		Retrieval []eval.RetrievalMetrics `json:"retrieval"`
-		Answers   eval.AnswerMetrics      `json:"answers"`
-		Results   []eval.AnswerResult     `json:"results"`
-	}{Golden: *golden}
-	for _, mode := range []retrieval.Mode{retrieval.TextOnly, retrieval.VectorOnly, retrieval.Hybrid} {
-		m, err := r.Retrieval(ctx, qs, mode)
-		if err != nil {
-			return err
-		}
-		report.Retrieval = append(report.Retrieval, m)
-	}
-	if report.Answers, report.Results, err = r.Answers(ctx, qs, 10); err != nil {
+	res, err := r.Run(ctx, *golden, qs, *warm)
+	if err != nil {
 		return err
 	}
-
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "retrieval (%d questions with expected pages)\trecall@1\trecall@5\trecall@10\tMRR\tnDCG@10\n", report.Retrieval[0].N)
-	for _, m := range report.Retrieval {
-		fmt.Fprintf(tw, "  %s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", m.Mode, m.Recall1, m.Recall5, m.Recall10, m.MRR, m.NDCG10)
+	if err := printResult(a.stdout, res); err != nil {
+		return err
 	}
-	tw.Flush()
-	m := report.Answers
-	fmt.Fprintf(a.stdout, "\nanswers (%d questions)\n", m.N)
-	fmt.Fprintf(a.stdout, "  outcome accuracy          %.3f\n", m.OutcomeAccuracy)
-	fmt.Fprintf(a.stdout, "  answered (of answerable)  %.3f\n", m.AnsweredRate)
-	fmt.Fprintf(a.stdout, "  first citation right      %.3f\n", m.FirstCitationRight)
-	fmt.Fprintf(a.stdout, "  key-fact recall           %.3f\n", m.KeyFactRecall)
-	fmt.Fprintf(a.stdout, "  refusal precision/recall  %.3f / %.3f\n", m.RefusalPrecision, m.RefusalRecall)
-	fmt.Fprintf(a.stdout, "  readability               Flesch-Douma %.1f, %.1f words/sentence, %.0f%% at B1\n", m.MeanFleschDouma, m.MeanSentenceWords, 100*m.ShareB1)
-	fmt.Fprintf(a.stdout, "  latency (warm)            retrieval p50 %.1f ms, p95 %.1f ms; answering p50 %.1f ms, p95 %.1f ms\n", m.RetrievalP50, m.RetrievalP95, m.AnsweringP50, m.AnsweringP95)
-	if *out != "" {
-		if err := os.MkdirAll(*out, 0o755); err != nil {
+	if *out == "" {
+		return nil
+	}
+	jsonPath, err := res.WriteJSON(*out)
+	if err != nil {
+		return err
+	}
+	htmlPath, err := res.WriteReportFile(*out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "\nwrote %s\nwrote %s\n", jsonPath, htmlPath)
+	return nil
+}
+
+// printResult writes the figures of a run as tables: retrieval per mode, every
+// figure, and the headline figures per municipality and per topic.
+func printResult(w io.Writer, res eval.Result) error {
+	m := res.Metrics
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "retrieval (%d questions with expected pages)\trecall@1\trecall@5\trecall@10\tMRR\tnDCG@10\n", m.RetrievalN)
+	for _, rm := range m.Modes {
+		fmt.Fprintf(tw, "  %s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", rm.Mode, rm.Recall1, rm.Recall5, rm.Recall10, rm.MRR, rm.NDCG10)
+	}
+	fmt.Fprintf(tw, "\nall %d questions\tvalue\tn\tover\n", m.N)
+	section := ""
+	for _, info := range eval.Catalog() {
+		if info.Section != section {
+			section = info.Section
+			fmt.Fprintf(tw, "%s\t\t\t\n", strings.ToLower(section))
+		}
+		fmt.Fprintf(tw, "  %s%s\t%s\t%d\t%s\n", info.Label, headlineMark(info), info.Format(info.Value(m)), info.Base(m), info.Of)
+	}
+	fmt.Fprintln(tw, "(* headline figure)\t\t\t")
+	for _, split := range []struct {
+		name   string
+		groups []eval.Group
+	}{{"municipality", res.ByMunicipality}, {"topic", res.ByTopic}} {
+		fmt.Fprintf(tw, "\nby %s\tn", split.name)
+		var heads []eval.MetricInfo
+		for _, info := range eval.Catalog() {
+			if info.Headline {
+				heads = append(heads, info)
+				fmt.Fprintf(tw, "\t%s", info.Label)
+			}
+		}
+		fmt.Fprintln(tw)
+		for _, g := range split.groups {
+			fmt.Fprintf(tw, "  %s\t%d", g.Name, g.Metrics.N)
+			for _, info := range heads {
+				fmt.Fprintf(tw, "\t%s", info.Format(info.Value(g.Metrics)))
+			}
+			fmt.Fprintln(tw)
+		}
+	}
+	return tw.Flush()
+}
+
+func headlineMark(info eval.MetricInfo) string {
+	if info.Headline {
+		return " *"
+	}
+	return ""
+}
+
+func evalCompare(a *app, args []string) error {
+	fs := newFlags(a, "eval compare", "eval compare OLD NEW [--fail-on-worse] [--tolerance 0.01]\n\nOLD and NEW are result.json files, or directories holding one")
+	failOnWorse := fs.Bool("fail-on-worse", false, "exit non-zero when a headline figure dropped by more than --tolerance")
+	tolerance := fs.Float64("tolerance", 0.01, "how far a headline figure (a share, 0 to 1) may drop before --fail-on-worse fails")
+	// Flags may come before, between or after the two paths.
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		data, err := json.MarshalIndent(report, "", "  ")
-		if err != nil {
-			return err
+		if fs.NArg() == 0 {
+			break
 		}
-		path := filepath.Join(*out, "results.json")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return err
+		paths, args = append(paths, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(paths) != 2 {
+		fs.Usage()
+		return fmt.Errorf("eval compare: want two results, OLD and NEW; got %d", len(paths))
+	}
+	if *tolerance < 0 {
+		return fmt.Errorf("eval compare: --tolerance must not be negative, not %v", *tolerance)
+	}
+	old, err := eval.ReadResult(paths[0])
+	if err != nil {
+		return err
+	}
+	cur, err := eval.ReadResult(paths[1])
+	if err != nil {
+		return err
+	}
+	c := eval.Compare(old, cur)
+	if err := printComparison(a.stdout, paths, old, cur, c); err != nil {
+		return err
+	}
+	drops := c.HeadlineDrops(*tolerance)
+	if *failOnWorse && len(drops) > 0 {
+		var names []string
+		for _, d := range drops {
+			names = append(names, fmt.Sprintf("%s %s", d.Metric.Label, d.Metric.FormatChange(d.Change)))
 		}
-		fmt.Fprintf(a.stdout, "\nwrote %s\n", path)
+		return fmt.Errorf("eval compare: %d headline figure(s) dropped by more than %v: %s", len(drops), *tolerance, strings.Join(names, ", "))
 	}
 	return nil
+}
+
+func printComparison(w io.Writer, paths []string, old, cur eval.Result, c eval.Comparison) error {
+	fmt.Fprintf(w, "old: %s (%s, %d questions, %s)\n", paths[0], old.Golden, old.Metrics.N, old.Created.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "new: %s (%s, %d questions, %s)\n", paths[1], cur.Golden, cur.Metrics.N, cur.Created.Format("2006-01-02 15:04 MST"))
+	if old.Golden != cur.Golden {
+		fmt.Fprintln(w, "note: the two runs used different golden sets")
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "metric\told\tnew\tchange\t")
+	for _, d := range c.Deltas {
+		verdict := string(d.Verdict)
+		if d.Verdict == eval.Unchanged || d.Verdict == eval.Undefined {
+			verdict = ""
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\n", d.Metric.Label, headlineMark(d.Metric), d.Metric.Format(d.Old), d.Metric.Format(d.New), d.Metric.FormatChange(d.Change), verdict)
+	}
+	fmt.Fprintln(tw, "(* headline figure)\t\t\t\t")
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	both := len(c.Worse) + c.Unchanged
+	fmt.Fprintf(w, "\n%d of %d questions in both runs got worse\n", len(c.Worse), both)
+	byID := map[string]eval.QuestionResult{}
+	for _, q := range cur.Questions {
+		byID[q.ID] = q
+	}
+	for _, r := range c.Worse {
+		q := byID[r.ID]
+		fmt.Fprintf(w, "  %s [%s] %q: %s\n", r.ID, q.MunicipalityGroup(), r.Question, strings.Join(r.Reasons, "; "))
+	}
+	if len(c.OnlyOld) > 0 {
+		fmt.Fprintf(w, "%d only in old: %s\n", len(c.OnlyOld), someIDs(c.OnlyOld))
+	}
+	if len(c.OnlyNew) > 0 {
+		fmt.Fprintf(w, "%d only in new: %s\n", len(c.OnlyNew), someIDs(c.OnlyNew))
+	}
+	return nil
+}
+
+// someIDs lists the first ten IDs.
+func someIDs(ids []string) string {
+	if len(ids) <= 10 {
+		return strings.Join(ids, ", ")
+	}
+	return strings.Join(ids[:10], ", ") + ", …"
 }

@@ -1,0 +1,77 @@
+package eval
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDeriveTopic(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		expected []Expected
+		want     string
+	}{
+		{"site path", []Expected{{Site: "heuvelrade", Path: "/onderwerpen/wmo"}}, "wmo"},
+		{"deeper path", []Expected{{Site: "rijk", Path: "/onderwerpen/verhuizen/vraag-en-antwoord/x"}}, "verhuizen"},
+		{"no container segment", []Expected{{Site: "bloemendijk", Path: "/burgerzaken/paspoort"}}, "burgerzaken"},
+		{"first page counts", []Expected{{Site: "bloemendijk", Path: "/afval"}, {Site: "rijk", Path: "/onderwerpen/x"}}, "afval"},
+		{"full URL", []Expected{{URL: "https://www.example.nl/Belastingen/kwijtschelding"}}, "belastingen"},
+		{"only the container", []Expected{{Site: "rijk", Path: "/onderwerpen"}}, "onderwerpen"},
+		{"home page", []Expected{{Site: "rijk", Path: "/"}}, "other"},
+		{"no pages", nil, "other"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := deriveTopic(tc.expected); got != tc.want {
+				t.Errorf("deriveTopic = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadGolden(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.jsonl", `# a comment
+{"id": "a", "question": "Wat kost een paspoort?", "municipality": "GM9001", "expected": [{"site": "bloemendijk", "path": "/burgerzaken/paspoort"}], "expected_outcome": "answered", "key_facts": ["€ 88,15"], "topic": "paspoort"}
+{"id": "b", "question": "Hoe vraag ik huurtoeslag aan?", "municipality": "", "expected": [{"site": "rijk", "path": "/onderwerpen/huurtoeslag/aanvragen"}], "expected_outcome": "answered"}
+
+{"id": "c", "question": "Ik wil een medewerker spreken", "expected_outcome": "handoff"}
+`)
+	qs, err := LoadGolden(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var topics []string
+	for _, q := range qs {
+		topics = append(topics, q.Topic)
+	}
+	if got := strings.Join(topics, ","); got != "paspoort,huurtoeslag,other" {
+		t.Errorf("topics = %s", got)
+	}
+	if got := qs[0].Expected[0].String(); got != "bloemendijk:/burgerzaken/paspoort" {
+		t.Errorf("expected page = %s", got)
+	}
+	bad := []struct{ text, wantErr string }{
+		{`{"id": "a", "question": "x", "expected_outcome": "maybe"}`, "bad.jsonl:1: expected_outcome"},
+		{`{"id": "a", "question": "x", "expected_outcome": "answered"}`, "at least one expected page"},
+		{"{\"id\": \"a\", \"question\": \"x\", \"expected_outcome\": \"refused\"}\n{\"id\": \"a\", \"question\": \"y\", \"expected_outcome\": \"refused\"}", "bad.jsonl:2: id \"a\" is already used on line 1"},
+		{`{"id": "a"`, "bad.jsonl:1:"},
+	}
+	for _, tc := range bad {
+		_, err := LoadGolden(write("bad.jsonl", tc.text))
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("LoadGolden(%s) = %v, want an error with %q", tc.text, err, tc.wantErr)
+		}
+	}
+}
