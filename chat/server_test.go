@@ -19,7 +19,7 @@ import (
 
 // chatServer is a chat.Server on an httptest.Server over the test index.
 type chatServer struct {
-	t     *testing.T
+	t     testing.TB
 	http  *httptest.Server
 	db    *pgtest.DB
 	svc   *chat.Service
@@ -28,12 +28,12 @@ type chatServer struct {
 	stop  func()
 }
 
-func newChatServer(t *testing.T, cfg chat.ServerConfig) *chatServer {
+func newChatServer(t testing.TB, cfg chat.ServerConfig) *chatServer {
 	t.Helper()
 	return newChatServerWith(t, cfg, nil)
 }
 
-func newChatServerWith(t *testing.T, cfg chat.ServerConfig, sessions agents) *chatServer {
+func newChatServerWith(t testing.TB, cfg chat.ServerConfig, sessions agents) *chatServer {
 	t.Helper()
 	svc, _, db := newServiceDB(t, nil)
 	convs := chat.NewConversations(db.Pool)
@@ -43,7 +43,7 @@ func newChatServerWith(t *testing.T, cfg chat.ServerConfig, sessions agents) *ch
 
 // wsClient is a test websocket client that reads with a deadline.
 type wsClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn *websocket.Conn
 	seen map[int64]bool // answers received, which come again without streaming
 }

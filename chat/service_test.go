@@ -58,14 +58,14 @@ var testPages = []testPage{
 }
 
 // newService indexes the test pages with the built-in embedder fitted on them.
-func newService(t *testing.T, gen *chat.Generative) (*chat.Service, *retrieval.Store) {
+func newService(t testing.TB, gen *chat.Generative) (*chat.Service, *retrieval.Store) {
 	t.Helper()
 	svc, store, _ := newServiceDB(t, gen)
 	return svc, store
 }
 
 // newServiceDB is newService that also returns the test database.
-func newServiceDB(t *testing.T, gen *chat.Generative) (*chat.Service, *retrieval.Store, *pgtest.DB) {
+func newServiceDB(t testing.TB, gen *chat.Generative) (*chat.Service, *retrieval.Store, *pgtest.DB) {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)

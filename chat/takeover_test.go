@@ -31,7 +31,7 @@ type instance struct {
 }
 
 // newInstances starts n instances on one test database.
-func newInstances(t *testing.T, n int, cfg chat.ServerConfig) ([]*instance, *chatServer) {
+func newInstances(t testing.TB, n int, cfg chat.ServerConfig) ([]*instance, *chatServer) {
 	t.Helper()
 	first := newChatServerWith(t, cfg, nil)
 	out := []*instance{first.inst}
@@ -56,7 +56,7 @@ func newInstances(t *testing.T, n int, cfg chat.ServerConfig) ([]*instance, *cha
 // agents maps a fake session token to its agent.
 type agents map[string]chat.Agent
 
-func startInstance(t *testing.T, svc *chat.Service, convs *chat.Conversations, cfg chat.ServerConfig, sessions agents) *instance {
+func startInstance(t testing.TB, svc *chat.Service, convs *chat.Conversations, cfg chat.ServerConfig, sessions agents) *instance {
 	t.Helper()
 	srv := chat.NewServer(svc, convs, cfg, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -86,7 +86,7 @@ func startInstance(t *testing.T, svc *chat.Service, convs *chat.Conversations, c
 }
 
 // addAgent creates a staff account and returns it as an agent.
-func addAgent(t *testing.T, cs *chatServer, name, municipality string) chat.Agent {
+func addAgent(t testing.TB, cs *chatServer, name, municipality string) chat.Agent {
 	t.Helper()
 	a := chat.Agent{Name: name, Municipality: municipality}
 	err := cs.db.Pool.QueryRow(context.Background(), `INSERT INTO staff_accounts (email, name, municipality, role, password_hash)
@@ -97,7 +97,7 @@ func addAgent(t *testing.T, cs *chatServer, name, municipality string) chat.Agen
 	return a
 }
 
-func (in *instance) citizen(t *testing.T, municipality string) *wsClient {
+func (in *instance) citizen(t testing.TB, municipality string) *wsClient {
 	t.Helper()
 	url := "ws" + strings.TrimPrefix(in.http.URL, "http") + "/ws?v=1&municipality=" + municipality
 	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
@@ -108,7 +108,7 @@ func (in *instance) citizen(t *testing.T, municipality string) *wsClient {
 	return &wsClient{t: t, conn: conn, seen: map[int64]bool{}}
 }
 
-func (in *instance) agent(t *testing.T, a chat.Agent) *wsClient {
+func (in *instance) agent(t testing.TB, a chat.Agent) *wsClient {
 	t.Helper()
 	url := fmt.Sprintf("ws%s/staff/ws?id=%d&name=%s&municipality=%s", strings.TrimPrefix(in.http.URL, "http"), a.ID, a.Name, a.Municipality)
 	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
@@ -350,7 +350,7 @@ func TestLongWaitIsToldAndQueueOrder(t *testing.T) {
 }
 
 // citizenAsking opens a conversation whose question hands off.
-func citizenAsking(t *testing.T, in *instance, municipality, question string) *wsClient {
+func citizenAsking(t testing.TB, in *instance, municipality, question string) *wsClient {
 	t.Helper()
 	c := in.citizen(t, municipality)
 	c.hello("")

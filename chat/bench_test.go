@@ -1,0 +1,61 @@
+package chat_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vraagbaak/vraagbaak/chat"
+)
+
+// BenchmarkQuestion asks questions over the websocket of a real server on the test
+// index, one after the other in one conversation, and reports the time until the
+// question is stored (ack) and until the whole answer is stored and received, as
+// percentiles. Compare with the bare websocket echo in /work/shared/PERF-FLOOR.md.
+//
+//	go test -run '^$' -bench Question -benchtime 500x ./chat/
+func BenchmarkQuestion(b *testing.B) {
+	cs := newChatServer(b, chat.ServerConfig{IPRate: 1e9, ConversationRate: 1e9})
+	c := cs.connect("")
+	c.hello("")
+	questions := []string{"Wat kost een paspoort?", "bijzondere bijstand aanvragen", "wanneer wordt de groene container geleegd", "zorgtoeslag voorwaarden"}
+	var acks, answers []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		id := fmt.Sprintf("b%d", i)
+		start := time.Now()
+		c.send(map[string]any{"type": "question", "id": id, "text": questions[i%len(questions)]})
+		for {
+			m := c.read()
+			if m.Type == "ack" {
+				acks = append(acks, time.Since(start))
+			}
+			if m.Type == "answer" {
+				answers = append(answers, time.Since(start))
+				break
+			}
+			if m.Type == "error" {
+				b.Fatalf("error %s", m.Code)
+			}
+		}
+	}
+	b.StopTimer()
+	report(b, "ack", acks)
+	report(b, "answer", answers)
+}
+
+func report(b *testing.B, name string, d []time.Duration) {
+	if len(d) == 0 {
+		return
+	}
+	slices.Sort(d)
+	at := func(p float64) float64 {
+		i := max(0, min(len(d)-1, int(float64(len(d))*p+0.5)-1))
+		return float64(d[i].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), name+"_p50_ms")
+	b.ReportMetric(at(0.95), name+"_p95_ms")
+	b.ReportMetric(at(0.99), name+"_p99_ms")
+}
+
