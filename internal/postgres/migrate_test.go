@@ -28,7 +28,10 @@ func TestMigrateConcurrentlyIsSafe(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	// Start from nothing: drop what the template brought.
-	if _, err := db.Pool.Exec(ctx, `DROP TABLE term_stats, ingest_runs, embedder, chunks, crawl_urls, documents, sources, schema_migrations`); err != nil {
+	if _, err := db.Pool.Exec(ctx, `DO $$ DECLARE r record; BEGIN
+		FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+			EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', r.tablename);
+		END LOOP; END $$`); err != nil {
 		t.Fatal(err)
 	}
 	const instances = 4
