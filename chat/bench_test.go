@@ -58,4 +58,3 @@ func report(b *testing.B, name string, d []time.Duration) {
 	b.ReportMetric(at(0.95), name+"_p95_ms")
 	b.ReportMetric(at(0.99), name+"_p99_ms")
 }
-

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
 )
 
@@ -33,12 +34,16 @@ type Config struct {
 	LLMTimeout time.Duration // VRAAGBAAK_LLM_TIMEOUT (default 30s)
 
 	// Serving (vraagbaak serve, and demo --serve).
-	Addr           string              // VRAAGBAAK_ADDR (default localhost:8080)
-	AllowedOrigins map[string][]string // VRAAGBAAK_ALLOWED_ORIGINS: "GM0363=https://www.amsterdam.nl https://amsterdam.nl;*=https://example.nl"
-	RetentionDays  int                 // VRAAGBAAK_RETENTION_DAYS (default 30): conversations and answers older than this are deleted
-	TrustProxy     bool                // VRAAGBAAK_TRUST_PROXY: take client addresses from X-Forwarded-For
-	IPRate         float64             // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default 30)
-	ConvRate       float64             // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default 12)
+	Addr           string                // VRAAGBAAK_ADDR (default localhost:8080)
+	AllowedOrigins map[string][]string   // VRAAGBAAK_ALLOWED_ORIGINS: "GM0363=https://www.amsterdam.nl https://amsterdam.nl;*=https://example.nl"
+	RetentionDays  int                   // VRAAGBAAK_RETENTION_DAYS (default 30): conversations and answers older than this are deleted
+	TrustProxy     bool                  // VRAAGBAAK_TRUST_PROXY: take client addresses from X-Forwarded-For
+	IPRate         float64               // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default 30)
+	ConvRate       float64               // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default 12)
+	OpeningHours   map[string]chat.Hours // VRAAGBAAK_OPENING_HOURS: "GM0363=ma-vr 08:30-17:00;*=ma-vr 09:00-17:00" (default: always open)
+	QueueTimeout   time.Duration         // VRAAGBAAK_QUEUE_TIMEOUT: a citizen waiting longer is offered a call-back (default 5m)
+	SessionTTL     time.Duration         // VRAAGBAAK_STAFF_SESSION_TTL: staff sessions expire after this idle time (default 8h)
+	SecureCookies  bool                  // VRAAGBAAK_SECURE_COOKIES: mark staff cookies Secure (default true unless VRAAGBAAK_ADDR is on localhost)
 }
 
 const embedderBuiltin = "builtin"
@@ -117,8 +122,24 @@ func (cfg *Config) loadServing(get func(k, def string) string) error {
 			return fmt.Errorf("config: %s must be a positive number of questions per minute", name)
 		}
 	}
-	cfg.AllowedOrigins, err = parseOrigins(get("VRAAGBAAK_ALLOWED_ORIGINS", ""))
-	return err
+	if cfg.AllowedOrigins, err = parseOrigins(get("VRAAGBAAK_ALLOWED_ORIGINS", "")); err != nil {
+		return err
+	}
+	if cfg.OpeningHours, err = chat.ParseOpeningHours(get("VRAAGBAAK_OPENING_HOURS", "")); err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_OPENING_HOURS: %w", err)
+	}
+	if cfg.QueueTimeout, err = time.ParseDuration(get("VRAAGBAAK_QUEUE_TIMEOUT", "5m")); err != nil || cfg.QueueTimeout <= 0 {
+		return fmt.Errorf("config: VRAAGBAAK_QUEUE_TIMEOUT must be a positive duration such as 5m")
+	}
+	if cfg.SessionTTL, err = time.ParseDuration(get("VRAAGBAAK_STAFF_SESSION_TTL", "8h")); err != nil || cfg.SessionTTL <= 0 {
+		return fmt.Errorf("config: VRAAGBAAK_STAFF_SESSION_TTL must be a positive duration such as 8h")
+	}
+	host, _, _ := strings.Cut(cfg.Addr, ":")
+	local := host == "" || host == "localhost" || strings.HasPrefix(host, "127.") || host == "[::1]"
+	if cfg.SecureCookies, err = strconv.ParseBool(get("VRAAGBAAK_SECURE_COOKIES", strconv.FormatBool(!local))); err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_SECURE_COOKIES must be true or false")
+	}
+	return nil
 }
 
 // parseOrigins reads "GM0363=https://a.nl https://b.nl;*=https://c.nl".

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // opening hours are in Dutch time, also where the system has no zone files
 )
 
 const usage = `vraagbaak — answers citizens' questions from official government pages
@@ -28,6 +29,8 @@ Commands:
   ask       answer one question from the index: ask [--municipality GM0363] [--json] "vraag"
   eval      evaluate on a golden set: eval run --golden FILE [--out DIR]; eval compare OLD NEW [--fail-on-worse]
   serve     run the chat service: websocket, widget, demo page, /healthz, /readyz, /metrics
+  staff     manage staff accounts: staff add --municipality GM0363 --role agent EMAIL; staff list
+  load      load-test a running chat service over its websocket: load [--url URL] [--clients N] [--questions N] [--idle N]
   demo      serve the bundled sample sites on loopback, crawl them, show a summary;
             with --serve ADDR, then run the chat service on ADDR for them
   help      show this help
@@ -60,6 +63,8 @@ var commands = map[string]command{
 	"eval":    cmdEval,
 	"demo":    cmdDemo,
 	"serve":   cmdServe,
+	"staff":   cmdStaff,
+	"load":    cmdLoad,
 }
 
 // app is what every command gets: the configuration, the logger and the output.

@@ -18,6 +18,7 @@ import (
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/postgres"
 	"github.com/vraagbaak/vraagbaak/retrieval"
+	"github.com/vraagbaak/vraagbaak/staff"
 	"github.com/vraagbaak/vraagbaak/web"
 )
 
@@ -53,11 +54,21 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	convs := chat.NewConversations(pool)
+	accounts := staff.NewStore(pool)
+	// The session cookie is sent to the staff console and the evaluator pages alike.
+	auth := staff.NewAuth(accounts, pool, staff.Config{SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies,
+		TrustProxy: a.cfg.TrustProxy, CookiePath: "/"}, a.log)
 	srv := chat.NewServer(svc, convs, chat.ServerConfig{
 		AllowedOrigins:   a.cfg.AllowedOrigins,
 		IPRate:           a.cfg.IPRate,
 		ConversationRate: a.cfg.ConvRate,
 		TrustProxy:       a.cfg.TrustProxy,
+		OpeningHours:     a.cfg.OpeningHours,
+		QueueTimeout:     a.cfg.QueueTimeout,
+		CheckSession: func(ctx context.Context, token string) error {
+			_, err := auth.Check(ctx, token)
+			return err
+		},
 	}, chat.NewMetrics(reg), a.log)
 
 	mux := http.NewServeMux()
@@ -73,6 +84,17 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.Handle("/", web.Handler(web.Options{Municipalities: municipalities, RetentionDays: a.cfg.RetentionDays}))
+	// Staff: login and session routes, the console page and its websocket.
+	auth.Routes(mux)
+	agentsOnly := auth.Require(staff.Agent, staff.Supervisor)
+	mux.Handle("GET /staff/ws", agentsOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		acc, _ := staff.AccountFrom(r.Context())
+		agent := chat.Agent{ID: acc.ID, Name: acc.Name, Municipality: acc.Municipality, Supervisor: acc.Role == staff.Supervisor}
+		srv.ServeStaff(w, r.WithContext(chat.WithAgent(r.Context(), agent, staff.SessionToken(r))))
+	})))
+	staffPages := web.StaffHandler()
+	mux.Handle("GET /staff/{$}", agentsOnly(staffPages))
+	mux.Handle("GET /staff/static/", staffPages)
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -85,7 +107,7 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); srv.Run(ctx) }()
-	go func() { defer wg.Done(); a.retention(ctx, convs) }()
+	go func() { defer wg.Done(); a.retention(ctx, convs, auth) }()
 
 	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "retention_days", a.cfg.RetentionDays)
 	fmt.Fprintf(a.stdout, "chat at http://%s/ (stop with Ctrl-C)\n", ln.Addr())
@@ -131,10 +153,13 @@ func readiness(ctx context.Context, pool *pgxpool.Pool) error {
 
 // retention deletes conversations and answers older than the retention period, at
 // start and every hour.
-func (a *app) retention(ctx context.Context, convs *chat.Conversations) {
+func (a *app) retention(ctx context.Context, convs *chat.Conversations, auth *staff.Auth) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
+		if _, err := auth.Purge(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("purge expired staff sessions", "err", err)
+		}
 		cutoff := time.Now().AddDate(0, 0, -a.cfg.RetentionDays)
 		c, n, err := convs.Purge(ctx, cutoff)
 		switch {
