@@ -1,6 +1,7 @@
 // The client side of the chat protocol, version 1 (docs/protocol.md): hello and resume
 // with the token kept in sessionStorage, questions with client ids that are sent again
-// after a reconnect until the server has stored them, feedback, hand-off and typing.
+// after a reconnect until the server has stored them, feedback, hand-off, call-back
+// requests and typing.
 // What to show is left to the view; nothing here touches the page.
 
 import { Connection } from "./connection.js";
@@ -18,7 +19,7 @@ export class Conversation {
   // view receives what happened: connection(up), history(messages), citizen(question),
   // acked(id, seq, expectAnswer), failed(id), delta(id, text), answer(msg),
   // message(msg), feedbackOk(answerID), handoff(msg), state(state), typing(role),
-  // error(msg).
+  // callbackOk(msg), callbackFailed(msg), error(msg).
   constructor({ origin, municipality, view }) {
     const url = new URL("/ws", origin);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
@@ -30,6 +31,7 @@ export class Conversation {
     this.welcomed = false;
     this.pending = new Map(); // questions not yet answered (or, for an agent, not yet stored), by id
     this.lastTyping = 0;
+    this.callbackID = ""; // id of the call-back request waiting for callback.ok
     this.conn = new Connection(url.href, {
       open: () => this.hello(),
       message: (msg) => this.receive(msg),
@@ -71,6 +73,17 @@ export class Conversation {
     return this.welcomed && this.conn.send({ type: "handoff.request", id: newID() });
   }
 
+  // callback sends a call-back request (the citizen gave consent); false when there
+  // is no connection.
+  callback({ name, contact, question }) {
+    const id = newID();
+    if (!this.welcomed || !this.conn.send({ type: "callback", id, name, contact, question, consent: true })) {
+      return false;
+    }
+    this.callbackID = id;
+    return true;
+  }
+
   // typing tells an agent that the citizen is typing, at most every few seconds.
   typing() {
     const now = Date.now();
@@ -110,6 +123,10 @@ export class Conversation {
   lost() {
     this.welcomed = false;
     this.view.connection(false);
+    if (this.callbackID) {
+      this.callbackID = ""; // it may or may not have arrived: the citizen may send it again
+      this.view.callbackFailed({ code: "lost" });
+    }
   }
 
   sendQuestion(q) {
@@ -168,7 +185,16 @@ export class Conversation {
       case "typing":
         this.view.typing(msg.role);
         break;
+      case "callback.ok":
+        this.callbackID = "";
+        this.view.callbackOk(msg);
+        break;
       case "error":
+        if (msg.id && msg.id === this.callbackID) {
+          this.callbackID = "";
+          this.view.callbackFailed(msg);
+          break;
+        }
         if (msg.id && this.pending.has(msg.id)) {
           this.pending.delete(msg.id); // refused for good: not sent again
           this.view.failed(msg.id);

@@ -6,6 +6,7 @@ import { el, svg } from "./dom.js";
 import { text } from "./text.js";
 import { Transcript } from "./transcript.js";
 import { Conversation } from "./conversation.js";
+import { CallbackForm } from "./callback.js";
 
 const hostID = "vraagbaak-widget";
 const maxQuestion = 1000; // characters, as the server counts them
@@ -43,13 +44,15 @@ export function mount(options) {
 
   const close = el("button", { type: "button", class: "vb-button vb-button--quiet vb-close", id: "vb-close" }, text.close);
   const log = el("div", { class: "vb-log", id: "vb-log", role: "log", "aria-live": "polite", "aria-label": text.log });
+  const callbackForm = new CallbackForm({ onSend: (request) => conversation.callback(request) });
   const scroller = el("div", { class: "vb-scroll" },
     el("div", { class: "vb-intro" },
       el("p", {}, text.intro),
       el("p", {}, text.empty),
       el("p", {}, el("a", { href: options.origin + "/privacy", target: "_blank", rel: "noopener noreferrer" },
         text.privacyLink, el("span", { class: "vb-visually-hidden" }, ` ${text.newWindow}`)))),
-    log);
+    log,
+    callbackForm.node);
   const typing = el("p", { class: "vb-typing", id: "vb-typing", role: "status" });
   const status = el("p", { class: "vb-status", id: "vb-status", role: "status" });
   const input = el("textarea", {
@@ -86,6 +89,7 @@ export function mount(options) {
     clearTimeout(typingTimer);
     typing.textContent = "";
   };
+  let lastQuestion = ""; // the call-back form starts with it
   let down = false;
   let statusTimer = 0;
   const arrived = () => {
@@ -111,7 +115,13 @@ export function mount(options) {
           statusTimer = setTimeout(() => { status.textContent = ""; status.className = "vb-status"; }, reconnectedShown);
         }
       },
-      history: (messages) => transcript.history(messages),
+      history(messages) {
+        transcript.history(messages);
+        const asked = messages.filter((m) => m.role === "citizen" && typeof m.text === "string");
+        if (asked.length > 0) {
+          lastQuestion = asked[asked.length - 1].text;
+        }
+      },
       citizen: (q) => transcript.citizen(q),
       acked: (id, seq, expectAnswer) => transcript.acked(id, seq, expectAnswer),
       failed: (id) => transcript.failed(id),
@@ -130,11 +140,32 @@ export function mount(options) {
       feedbackOk: (answerID) => transcript.feedbackOk(answerID),
       handoff(m) {
         transcript.handoff(m);
+        if (m.callback === true) {
+          // Focus moves to the form only when the citizen just asked for a person.
+          callbackForm.show(lastQuestion, shadow.activeElement === handoff);
+        }
         arrived();
+      },
+      callbackOk(m) {
+        const hadFocus = callbackForm.hasFocus();
+        callbackForm.hide();
+        transcript.note(typeof m.text === "string" && m.text.trim() !== "" ? m.text : text.callback.thanks, "system");
+        if (hadFocus) {
+          input.focus();
+        }
+        arrived();
+      },
+      callbackFailed(m) {
+        callbackForm.failed(m.code === "lost" ? text.callback.lost
+          : typeof m.message === "string" && m.message.trim() !== "" ? m.message : text.error);
       },
       state(state) {
         if (state === "agent") {
           transcript.stopSearching();
+          if (callbackForm.hasFocus()) {
+            input.focus();
+          }
+          callbackForm.hide();
           if (shadow.activeElement === handoff) {
             input.focus();
           }
@@ -198,6 +229,7 @@ export function mount(options) {
     inputError.textContent = "";
     input.removeAttribute("aria-invalid");
     input.value = "";
+    lastQuestion = q;
     conversation.ask(q);
   };
   form.addEventListener("submit", (ev) => {

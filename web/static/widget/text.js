@@ -40,14 +40,24 @@ export const text = {
   tooLong: (max) => `Uw vraag is te lang. Gebruik maximaal ${max} tekens.`,
   noQuestion: "Typ eerst uw vraag.",
   error: "Er ging iets mis. Probeer het later nog een keer.",
-  handoffState: {
-    queued: "We zoeken een medewerker voor u. Even geduld.",
-    agent: "U praat nu met een medewerker van de gemeente.",
-    bot: "U praat weer met de digitale assistent.",
-    closed: "De medewerker heeft het gesprek afgesloten.",
-    offline: "Er is nu geen medewerker beschikbaar."
-  },
-  queuePosition: (n) => `U bent nummer ${n} in de wachtrij.`
+  offline: "Er is nu geen medewerker beschikbaar.",
+  queuePosition: (n) => `U bent nummer ${n} in de wachtrij.`,
+  callback: {
+    title: "Terugbelverzoek",
+    intro: "Laat uw naam en telefoonnummer of e-mailadres achter. Een medewerker van de gemeente neemt dan contact met u op.",
+    name: "Naam",
+    contact: "Telefoonnummer of e-mailadres",
+    contactHint: "Bijvoorbeeld: 06 12345678 of naam@voorbeeld.nl",
+    question: "Uw vraag",
+    consent: "Ik geef toestemming dat de gemeente mij hierover belt of mailt. Mijn gegevens worden alleen hiervoor gebruikt.",
+    send: "Verstuur",
+    noName: "Vul uw naam in.",
+    noContact: "Vul uw telefoonnummer of e-mailadres in.",
+    badContact: "Dit is geen telefoonnummer of e-mailadres. Bijvoorbeeld: 06 12345678 of naam@voorbeeld.nl.",
+    noConsent: "Geef toestemming. Anders mag de gemeente u niet bellen of mailen.",
+    thanks: "Bedankt. We hebben uw terugbelverzoek ontvangen.",
+    lost: "De verbinding was even weg. Misschien is uw verzoek niet aangekomen. Verstuur het nog een keer."
+  }
 };
 
 const months = [

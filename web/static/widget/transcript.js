@@ -113,9 +113,11 @@ export class Transcript {
       case "bot":
         this.answer(m, true);
         break;
-      case "agent":
-        this.add(this.bubble(text.agent, "agent", paragraphs(m.text)));
+      case "agent": {
+        const author = typeof m.author === "string" ? m.author.trim() : "";
+        this.add(this.bubble(author ? `${text.agent} ${author}` : text.agent, "agent", paragraphs(m.text)));
         break;
+      }
       default:
         this.note(m.text, "system");
     }
@@ -324,9 +326,14 @@ export class Transcript {
     }
   }
 
-  // handoff shows a change in the hand-off to staff.
+  // handoff shows a change in the hand-off to staff: its text, and the place in the
+  // queue. A change without text needs no words of its own: the server tells it in a
+  // system message (an agent took over, gave the conversation back, closed it).
   handoff(m) {
-    let t = typeof m.text === "string" && m.text.trim() !== "" ? m.text : text.handoffState[m.state] || "";
+    let t = typeof m.text === "string" && m.text.trim() !== "" ? m.text : "";
+    if (t === "" && m.state === "offline") {
+      t = text.offline;
+    }
     if (Number.isInteger(m.position) && m.position > 0 && !t.includes(String(m.position))) {
       t = t ? `${t} ${text.queuePosition(m.position)}` : text.queuePosition(m.position);
     }

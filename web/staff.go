@@ -1,0 +1,56 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+)
+
+// staffCache: the console page shows citizens' conversations once its script runs;
+// the page itself holds none, but it is only for logged-in staff, so no cache keeps it.
+const staffCache = "no-store"
+
+// StaffHandler serves the staff console: GET /staff/ (the console page; the caller
+// puts it behind the staff session check) and GET /staff/static/<version>/<file> (its
+// modules and CSS, public). Every other path, and every other method, is a 404.
+//
+// The console is plain JavaScript modules (static/staff, plus the modules it shares
+// with the widget in static/shared) speaking the staff part of docs/protocol.md over
+// /staff/ws; it reads who is logged in, and the CSRF token for logging out, from GET
+// /staff/session. It runs under the same Content-Security-Policy as the citizen pages.
+func StaffHandler() http.Handler {
+	files := loadFileSet(nil, "static/shared", "static/staff")
+	tmpl, tmplErr := template.ParseFS(pageFiles, "pages/staff/console.html")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /staff/{$}", func(w http.ResponseWriter, r *http.Request) {
+		// A bug in the embedded template, which the tests render: a fixed message.
+		var buf bytes.Buffer
+		if tmplErr != nil || tmpl.Execute(&buf, struct{ Version string }{files.version}) != nil {
+			http.Error(w, "Er ging iets mis. Probeer het later opnieuw.", http.StatusInternalServerError)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", staffCache)
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Referrer-Policy", "no-referrer")
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			w.Write(buf.Bytes())
+		}
+	})
+	mux.HandleFunc("GET /staff/static/{version}/{file}", func(w http.ResponseWriter, r *http.Request) {
+		f, cache, ok := files.lookup(r)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
+		serveAsset(w, r, f, cache)
+	})
+	mux.HandleFunc("/", http.NotFound)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		mux.ServeHTTP(w, r)
+	})
+}
