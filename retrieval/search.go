@@ -14,7 +14,7 @@ import (
 type Mode int
 
 const (
-	Hybrid     Mode = iota // full text and vectors, fused by reciprocal rank
+	Hybrid     Mode = iota // full text and vectors, fused (see Fusion)
 	TextOnly               // Dutch full text only
 	VectorOnly             // embeddings only
 )
@@ -37,18 +37,24 @@ type Query struct {
 	Fusion       Fusion
 }
 
-// Fusion weighs the two rankings; the zero value means DefaultFusion.
+// Fusion weighs the two rankings; the zero value means DefaultFusion. By default the
+// scores are fused: cosine similarity + TextWeight × full-text score (the share of the
+// question's words a chunk has, see searchSQL). With K > 0 the ranks are fused
+// instead, by reciprocal rank: TextWeight/(K + text rank) + 1/(K + vector rank).
 type Fusion struct {
-	K              float64 // reciprocal-rank constant
-	TextWeight     float64 // weight of the full-text ranking (the vector ranking has 1)
+	K              float64 // reciprocal-rank constant; 0 fuses scores
+	TextWeight     float64 // weight of the full-text score or rank (the vector one has 1)
 	MunicipalBoost float64 // multiplies the fused score of the asking municipality's chunks
 }
 
 // DefaultFusion was chosen on the development question set (eval/testdata/dev.jsonl,
-// never on the held-out test.jsonl): a grid over K 5–60, text weight 0.3–1 and boost
-// 1–1.3; ts_rank_cd normalisations 0–16. The built-in embedder's ranking is the stronger one on this corpus, so the
-// full text mostly breaks ties and rescues what the vectors miss.
-var DefaultFusion = Fusion{K: 20, TextWeight: 0.2, MunicipalBoost: 1.3}
+// never on the held-out test.jsonl), together with the full-text score: a grid over
+// text weight 0.2–0.5, boost 1.3–1.5 and the title and density terms of the text score
+// 0–0.5, taking the middle of the region where hybrid beat both rankings alone on
+// recall@5, MRR and nDCG@10. Fusing scores beat reciprocal rank (K 10–60, weight
+// 0.2–1) there: ranks throw away how much better the first candidate is than the
+// next, and the full text, the weaker ranking on its own, often knows that best.
+var DefaultFusion = Fusion{TextWeight: 0.3, MunicipalBoost: 1.4}
 
 // Hit is one chunk found, with its page and its scores.
 type Hit struct {
@@ -63,10 +69,10 @@ type Hit struct {
 	CheckedAt    time.Time
 	ModifiedAt   *time.Time
 	TextRank     int     // 1-based rank in the full-text ranking, 0 if not in it
-	TextScore    float64 // ts_rank_cd
+	TextScore    float64 // share of the question's words, with title and density (see searchSQL)
 	VectorRank   int     // 1-based rank in the vector ranking, 0 if not in it
 	VectorScore  float64 // cosine similarity, 0 if not in it
-	Score        float64 // fused score (reciprocal rank, municipal boost)
+	Score        float64 // fused score, with the municipal boost
 }
 
 // CitationURL is the page URL with the section anchor, for a citation.
@@ -77,29 +83,66 @@ func (h Hit) CitationURL() string {
 	return h.URL + "#" + h.Anchor
 }
 
-// searchSQL is the hybrid search: a full-text CTE and a vector CTE, each ranked and
-// limited, fused by reciprocal rank, at most PerPage chunks per page. The full-text
-// side ORs the terms of websearch_to_tsquery (a citizen's question rarely has all its
-// words on one page), ranks chunks that have all of them first, and then by ts_rank_cd,
-// which rewards chunks that cover more of them.
-// Reciprocal rank with constant $9 and the full-text ranking weighted by $10 (the
-// vector ranking has weight 1); the asking municipality's own chunks get their fused
-// score multiplied by $11: its rules and amounts are the ones that apply to the
-// citizen, so its page comes first where both answer.
+// textPool bounds how many chunks the full-text side ranks. A frequent word matches a
+// large share of a big index, and ranking every match was what made search slow (see
+// PERF-FLOOR.md); beyond this many matches the full text ranks an arbitrary subset of
+// them, where the vectors carry the search anyway. On the sample sites no question
+// comes near it.
+const textPool = 1000
+
+// searchSQL is the hybrid search, one statement: a full-text CTE and a vector CTE, each
+// ranked and limited to $4 candidates, fused, at most $7 chunks per page.
 //
-// $1 question, $2 query vector, $3 municipality (” for none), $4 candidates per
-// ranking, $5 use full text, $6 use vectors, $7 per-page cap, $8 limit.
+// Full text: chunks with all the question's words (websearch_to_tsquery) are read
+// first; chunks with some of them (a citizen's question rarely has all its words on one
+// page) only when there are fewer than $4 of the former, which nearly always rank above
+// them. Each set is read up to $12 chunks (textPool) in no particular order, so the
+// work is bounded whatever the words: a frequent word makes PostgreSQL scan the table
+// until it has enough, a rare one read the GIN index (the plan is made for the
+// question's words: see SearchVector). A candidate's score is the share of the
+// question's words it has, plus 0.3 × the share it has in its title or headings, plus
+// 0.3 × ts_rank_cd (normalised to 0–1) to order chunks that have the same words by how
+// densely they have them.
+//
+// Fusion: the cosine similarity plus $10 × the full-text score; a full-text candidate
+// that is not among the vector candidates counts as similar as the least similar of
+// those. With $9 > 0, reciprocal rank fusion instead: $10/($9 + text rank) + 1/($9 +
+// vector rank). Either way the asking municipality's own chunks get their fused score
+// multiplied by $11: its rules and amounts are the ones that apply to the citizen, so
+// its page comes first where both answer.
+//
+// $1 question, $2 query vector, $3 municipality (empty for none), $4 candidates per
+// ranking, $5 use full text, $6 use vectors, $7 per-page cap, $8 limit, $9 reciprocal
+// rank constant (0: fuse scores), $10 text weight, $11 municipal boost, $12 text pool.
 const searchSQL = `
-WITH q AS (
-	SELECT websearch_to_tsquery('dutch', $1) AS all_terms,
-		nullif(replace(websearch_to_tsquery('dutch', $1)::text, ' & ', ' | '), '')::tsquery AS tsq
+WITH all_match AS MATERIALIZED (
+	SELECT c.id, c.tsv
+	FROM chunks c
+	WHERE $5 AND c.tsv @@ websearch_to_tsquery('dutch', $1) AND (c.municipality IS NULL OR c.municipality = $3)
+	LIMIT $12
+), some_match AS (
+	SELECT c.id, c.tsv
+	FROM chunks c
+	WHERE $5 AND (SELECT count(*) FROM all_match) < $4
+		AND c.tsv @@ nullif(replace(websearch_to_tsquery('dutch', $1)::text, ' & ', ' | '), '')::tsquery
+		AND NOT c.tsv @@ websearch_to_tsquery('dutch', $1) AND (c.municipality IS NULL OR c.municipality = $3)
+	LIMIT $12
+), q AS (
+	SELECT nullif(replace(websearch_to_tsquery('dutch', $1)::text, ' & ', ' | '), '')::tsquery AS any_terms,
+		array_agg(quote_literal(w)::tsquery) AS words,
+		array_agg((quote_literal(w) || ':A')::tsquery) AS heading_words
+	FROM unnest(tsvector_to_array(to_tsvector('dutch', $1))) w
 ), text AS (
-	SELECT c.id, ts_rank_cd(c.tsv, q.tsq) + CASE WHEN c.tsv @@ q.all_terms THEN 1 ELSE 0 END AS score,
-		row_number() OVER (ORDER BY c.tsv @@ q.all_terms DESC, ts_rank_cd(c.tsv, q.tsq) DESC, c.id) AS rank
-	FROM chunks c, q
-	WHERE $5 AND c.tsv @@ q.tsq AND (c.municipality IS NULL OR c.municipality = $3)
-	ORDER BY score DESC, c.id
-	LIMIT $4
+	SELECT id, score, row_number() OVER (ORDER BY score DESC, id) AS rank
+	FROM (
+		SELECT m.id,
+			(SELECT count(*) FILTER (WHERE m.tsv @@ w) + 0.3 * count(*) FILTER (WHERE m.tsv @@ hw)
+				FROM unnest(q.words, q.heading_words) x(w, hw))::float8 / cardinality(q.words)
+			+ 0.3 * ts_rank_cd(m.tsv, q.any_terms, 32) AS score
+		FROM (SELECT id, tsv FROM all_match UNION ALL SELECT id, tsv FROM some_match) m, q
+		ORDER BY score DESC, id
+		LIMIT $4
+	) t
 ), vec AS (
 	SELECT id, 1 - distance AS score, row_number() OVER (ORDER BY distance, id) AS rank
 	FROM (
@@ -110,16 +153,18 @@ WITH q AS (
 		LIMIT $4
 	) v
 ), fused AS (
-	SELECT coalesce(t.id, v.id) AS id,
+	SELECT coalesce(t.id, v.id) AS id, c.document_id, c.municipality,
 		coalesce(t.rank, 0) AS text_rank, coalesce(t.score, 0) AS text_score,
 		coalesce(v.rank, 0) AS vector_rank, coalesce(v.score, 0) AS vector_score,
-		coalesce($10::float8 / ($9::float8 + t.rank), 0) + coalesce(1 / ($9::float8 + v.rank), 0) AS rrf
-	FROM text t FULL JOIN vec v ON v.id = t.id
+		CASE WHEN $9::float8 > 0
+		THEN coalesce($10::float8 / ($9::float8 + t.rank), 0) + coalesce(1 / ($9::float8 + v.rank), 0)
+		ELSE coalesce(v.score, (SELECT min(score) FROM vec), 0) + $10::float8 * coalesce(t.score, 0)
+		END AS fused
+	FROM text t FULL JOIN vec v ON v.id = t.id JOIN chunks c ON c.id = coalesce(t.id, v.id)
 ), ranked AS (
-	SELECT f.*, c.document_id,
-		f.rrf * CASE WHEN c.municipality IS NOT NULL THEN $11::float8 ELSE 1 END AS score,
-		row_number() OVER (PARTITION BY c.document_id ORDER BY f.rrf DESC, f.id) AS nth
-	FROM fused f JOIN chunks c ON c.id = f.id
+	SELECT f.*, f.fused * CASE WHEN f.municipality IS NOT NULL THEN $11::float8 ELSE 1 END AS score,
+		row_number() OVER (PARTITION BY f.document_id ORDER BY f.fused DESC, f.id) AS nth
+	FROM fused f
 )
 SELECT r.id, r.document_id, d.url, c.anchor, c.title, c.headings, c.body, coalesce(c.municipality, ''),
 	d.checked_at, d.modified_at, r.text_rank, r.text_score, r.vector_rank, r.vector_score, r.score
@@ -153,8 +198,12 @@ func (s *Store) SearchVector(ctx context.Context, vec *pgvector.Vector, q Query)
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, nil
 	}
-	rows, _ := s.pool.Query(ctx, searchSQL, q.Text, vec, q.Municipality, q.Candidates,
-		q.Mode != VectorOnly, q.Mode != TextOnly && vec != nil, q.PerPage, q.Limit, q.Fusion.K, q.Fusion.TextWeight, q.Fusion.MunicipalBoost)
+	// An unnamed statement, planned for this question's words: a frequent word wants a
+	// sequential scan that stops at the text pool, a rare one the GIN index. A cached
+	// generic plan cannot tell them apart (it may not even be chosen, but nothing
+	// guarantees that).
+	rows, _ := s.pool.Query(ctx, searchSQL, pgx.QueryExecModeCacheDescribe, q.Text, vec, q.Municipality, q.Candidates,
+		q.Mode != VectorOnly, q.Mode != TextOnly && vec != nil, q.PerPage, q.Limit, q.Fusion.K, q.Fusion.TextWeight, q.Fusion.MunicipalBoost, textPool)
 	hits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Hit])
 	if err != nil {
 		return nil, fmt.Errorf("retrieval: search: %w", err)

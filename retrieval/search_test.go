@@ -3,6 +3,7 @@ package retrieval_test
 import (
 	"context"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +162,58 @@ func TestSearch(t *testing.T) {
 	}
 	if hits, err := store.Search(ctx, bagEmbedder{}, retrieval.Query{Text: "   "}); err != nil || len(hits) != 0 {
 		t.Errorf("empty question: %v, %v", hits, err)
+	}
+}
+
+// The full-text ranking: chunks with more of the question's words first, words in the
+// title or headings counting extra; chunks with only some of the words are found too
+// when few have all of them.
+func TestSearchFullText(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	store := retrieval.NewStore(db.Pool)
+	if err := store.UseEmbedder(ctx, retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
+		t.Fatal(err)
+	}
+	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
+	seed(t, store, []page{
+		{rijk, "https://rijk.example/afval", "Afval", []string{"Grofvuil brengt u naar de milieustraat."}},
+		{rijk, "https://rijk.example/milieustraat", "Milieustraat", []string{"De milieustraat is open op zaterdag."}},
+		{rijk, "https://rijk.example/grofvuil", "Grofvuil", []string{"Wij halen grofvuil op afspraak op, ook op zaterdag bij de milieustraat."}},
+		{rijk, "https://rijk.example/openingstijden", "Openingstijden", []string{"Het gemeentehuis is op zaterdag gesloten."}},
+		{rijk, "https://rijk.example/paspoort", "Paspoort", []string{"Een paspoort vraagt u aan bij de gemeente."}},
+	})
+	tests := []struct {
+		name string
+		q    retrieval.Query
+		want []string // the first hits, in order
+	}{
+		{"all words first", retrieval.Query{Text: "grofvuil milieustraat zaterdag", Mode: retrieval.TextOnly},
+			[]string{"https://rijk.example/grofvuil", "https://rijk.example/milieustraat", "https://rijk.example/afval", "https://rijk.example/openingstijden"}},
+		{"title counts extra", retrieval.Query{Text: "milieustraat open", Mode: retrieval.TextOnly},
+			[]string{"https://rijk.example/milieustraat"}},
+		{"reciprocal rank fusion", retrieval.Query{Text: "paspoort aanvragen", Fusion: retrieval.Fusion{K: 20, TextWeight: 0.5, MunicipalBoost: 1}},
+			[]string{"https://rijk.example/paspoort"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, err := store.Search(ctx, bagEmbedder{}, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.URL)
+			}
+			if len(got) < len(tc.want) || !slices.Equal(got[:len(tc.want)], tc.want) {
+				t.Errorf("hits %v, want %v first", got, tc.want)
+			}
+			for i, h := range hits {
+				if h.TextRank != i+1 && tc.q.Mode == retrieval.TextOnly {
+					t.Errorf("hit %d has text rank %d", i+1, h.TextRank)
+				}
+			}
+		})
 	}
 }
