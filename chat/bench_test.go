@@ -58,3 +58,30 @@ func report(b *testing.B, name string, d []time.Duration) {
 	b.ReportMetric(at(0.95), name+"_p95_ms")
 	b.ReportMetric(at(0.99), name+"_p99_ms")
 }
+
+// BenchmarkHandoffDelivery measures the time from a citizen's message on one serve
+// instance to the agent's console on another (stored, NOTIFY, LISTEN, delivered).
+//
+//	go test -run '^$' -bench HandoffDelivery -benchtime 300x ./chat/
+func BenchmarkHandoffDelivery(b *testing.B) {
+	ins, cs := newInstances(b, 2, chat.ServerConfig{IPRate: 1e9, ConversationRate: 1e9})
+	anna := addAgent(b, cs, "Anna", "GM9001")
+	agent := ins[1].agent(b, anna)
+	agent.untilStaff("online", func(m staffMsg) bool { return m.Type == "queue" && m.Online == 1 })
+	citizen := ins[0].citizen(b, "GM9001")
+	citizen.hello("")
+	citizen.send(map[string]any{"type": "handoff.request"})
+	q := agent.untilStaff("queue item", func(m staffMsg) bool { return m.Type == "queue" && len(m.Items) == 1 })
+	agent.send(map[string]any{"type": "claim", "conversation_id": q.Items[0].Conversation})
+	agent.untilStaff("transcript", func(m staffMsg) bool { return m.Type == "conversation" })
+	citizen.untilCitizen("agent", func(m msg) bool { return m.Type == "handoff" && m.State == chat.StateAgent })
+	var lat []time.Duration
+	for i := 0; b.Loop(); i++ {
+		id := fmt.Sprintf("m%d", i)
+		start := time.Now()
+		citizen.send(map[string]any{"type": "question", "id": id, "text": "Hoe lang duurt het nog?"})
+		agent.untilStaff("message", func(m staffMsg) bool { return m.Type == "message" && m.Message.ClientID == id })
+		lat = append(lat, time.Since(start))
+	}
+	report(b, "delivery", lat)
+}
