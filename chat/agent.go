@@ -107,6 +107,7 @@ func (s *Server) ServeStaff(w http.ResponseWriter, r *http.Request) {
 	}
 	s.agentsMu.Lock()
 	s.agentMunicipalities[a.Municipality]++
+	s.agentConns[a.ID]++
 	s.agentsMu.Unlock()
 	s.wg.Add(1)
 	go func() {
@@ -151,7 +152,16 @@ func (s *Server) agentPresence(c *client) {
 		select {
 		case <-c.done:
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			_ = s.convs.SeeAgent(ctx, *c.agent, s.instance, false)
+			s.agentsMu.Lock()
+			s.agentConns[c.agent.ID]--
+			last := s.agentConns[c.agent.ID] <= 0
+			if last {
+				delete(s.agentConns, c.agent.ID)
+			}
+			s.agentsMu.Unlock()
+			if last { // another console of this agent on this instance keeps them online
+				_ = s.convs.SeeAgent(ctx, *c.agent, s.instance, false)
+			}
 			_ = s.convs.publish(ctx, event{Kind: eventQueue, Municipality: c.agent.Municipality})
 			cancel()
 			return

@@ -95,13 +95,14 @@ type Server struct {
 
 	agentsMu            sync.Mutex
 	agentMunicipalities map[string]int // agent connections per municipality, for a resync
+	agentConns          map[int64]int  // connections per agent account, for presence
 }
 
 // NewServer returns a server; metrics may be nil. Start it with Run.
 func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Metrics, log *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{svc: svc, convs: convs, hub: NewHub(), cfg: cfg, log: log, metrics: metrics,
-		instance: instanceName(), listening: make(chan struct{}), agentMunicipalities: map[string]int{}}
+		instance: instanceName(), listening: make(chan struct{}), agentMunicipalities: map[string]int{}, agentConns: map[int64]int{}}
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:  4096,
 		WriteBufferSize: 4096,

@@ -123,6 +123,16 @@ func (a *Auth) Check(ctx context.Context, sessionToken string) (Account, error) 
 	return s.account, nil
 }
 
+// Touch is Check for activity: it also extends the idle expiry, as a request through
+// Require does. The staff console's websocket calls it on every message the agent sends.
+func (a *Auth) Touch(ctx context.Context, sessionToken string) (Account, error) {
+	s, err := a.lookup(ctx, sessionToken, true)
+	if err != nil {
+		return Account{}, err
+	}
+	return s.account, nil
+}
+
 // Purge deletes expired sessions and returns how many. serve calls it now and then.
 func (a *Auth) Purge(ctx context.Context) (int64, error) {
 	tag, err := a.pool.Exec(ctx, `DELETE FROM staff_sessions WHERE expires_at <= now()`)

@@ -36,8 +36,10 @@ var passportCitations = []map[string]any{
 //	[stil]        nothing at all the first time (the ack is lost), answered when sent again
 //	anything else answered, no citations
 //
-// feedback gets feedback.ok; handoff.request gets queued, then agent, an agent's
-// message and the agent typing.
+// feedback gets feedback.ok; handoff.request gets queued, then agent, with system
+// messages, an agent's message and the agent typing (or, when offline is set, offline
+// with the offer of a call-back); callback gets callback.ok, or an error when the
+// contact holds "fout".
 type fakeChat struct {
 	upgrader websocket.Upgrader
 
@@ -54,6 +56,7 @@ type fakeChat struct {
 	seq      int
 	answerID int
 	state    string
+	offline  bool // handoff.request: nobody is available, the call-back form is offered
 }
 
 type fakeConn struct {
@@ -146,19 +149,68 @@ func (f *fakeChat) handle(c *fakeConn, msg map[string]any) {
 		c.send(map[string]any{"type": "feedback.ok", "answer_id": msg["answer_id"]})
 	case "handoff.request":
 		f.mu.Lock()
-		f.state = "agent"
-		f.seq++
-		agent := map[string]any{"seq": f.seq, "role": "agent", "text": "Goedemiddag, u spreekt met Sanne van de gemeente.", "at": now()}
-		f.history = append(f.history, agent)
+		offline := f.offline
 		f.mu.Unlock()
-		c.send(map[string]any{"type": "handoff", "state": "queued", "reason": "citizen_request", "text": "We zoeken een medewerker voor u.", "position": 2})
-		c.send(map[string]any{"type": "handoff", "state": "agent", "reason": "citizen_request", "text": "U praat nu met een medewerker van de gemeente."})
-		m := map[string]any{"type": "message"}
-		for k, v := range agent {
-			m[k] = v
+		if offline {
+			c.send(map[string]any{"type": "handoff", "state": "offline", "reason": "request", "text": offlineText, "callback": true})
+			return
 		}
-		c.send(m)
+		// As the real server: the state changes without text, the words come as
+		// system messages.
+		c.send(map[string]any{"type": "handoff", "state": "queued", "reason": "request", "position": 2})
+		c.send(f.store("system", "We zoeken een medewerker voor u.", ""))
+		f.mu.Lock()
+		f.state = "agent"
+		f.mu.Unlock()
+		c.send(map[string]any{"type": "handoff", "state": "agent", "reason": "request"})
+		c.send(f.store("system", "U praat nu met een medewerker van de gemeente.", ""))
+		c.send(f.store("agent", "Goedemiddag, u spreekt met Sanne van de gemeente.", "Sanne"))
 		c.send(map[string]any{"type": "typing", "role": "agent"})
+	case "callback":
+		contact := str("contact")
+		if strings.Contains(contact, "fout") || msg["consent"] != true {
+			c.send(map[string]any{"type": "error", "code": "bad_request", "id": msg["id"],
+				"message": "Er ging iets mis met uw bericht. Probeer het opnieuw."})
+			return
+		}
+		c.send(map[string]any{"type": "callback.ok", "text": callbackThanks})
+	}
+}
+
+// Texts of the hand-off as the real server words them.
+const (
+	offlineText    = "Er is nu geen medewerker beschikbaar. Laat een terugbelverzoek achter, dan neemt de gemeente contact met u op."
+	callbackThanks = "Bedankt. We hebben uw terugbelverzoek ontvangen. Een medewerker neemt zo snel mogelijk contact met u op."
+)
+
+// store adds a message from someone else (an agent, the system) to the history and
+// returns it as a `message` to send.
+func (f *fakeChat) store(role, text, author string) map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq++
+	m := map[string]any{"seq": f.seq, "role": role, "text": text, "at": now()}
+	if author != "" {
+		m["author"] = author
+	}
+	f.history = append(f.history, m)
+	out := map[string]any{"type": "message"}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// broadcast sends a message to every connection.
+func (f *fakeChat) broadcast(msg map[string]any) {
+	f.mu.Lock()
+	conns := make([]*fakeConn, 0, len(f.conns))
+	for c := range f.conns {
+		conns = append(conns, c)
+	}
+	f.mu.Unlock()
+	for _, c := range conns {
+		c.send(msg)
 	}
 }
 

@@ -1,8 +1,11 @@
-// Package web serves what runs in the citizen's browser: the chat widget (widget.js and
-// the JavaScript modules and CSS it loads), a demo page that looks like a municipal
-// website with the widget on it, and the privacy page the widget links to. Everything is
-// embedded; there is no JavaScript build chain. cmd imports it and mounts Handler at "/";
-// the websocket (/ws, docs/protocol.md) and the operational endpoints are mounted by cmd.
+// Package web serves what runs in the browser: for citizens the chat widget (widget.js
+// and the JavaScript modules and CSS it loads), a demo page that looks like a municipal
+// website with the widget on it, and the privacy page the widget links to; for
+// contact-centre staff the console (StaffHandler). Everything is embedded; there is no
+// JavaScript build chain, and modules both use (static/shared) are served with each.
+// cmd imports it, mounts Handler at "/" and StaffHandler under /staff/; the websockets
+// (/ws and /staff/ws, docs/protocol.md), the staff login and the operational endpoints
+// are mounted by cmd.
 //
 // A municipality puts the widget on its site with
 //

@@ -258,7 +258,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	names := map[string]string{}
 	for _, s := range samplesite.Sites {
 		if s.Municipality != "" {
-			names[s.Municipality] = s.Title
+			names[s.Municipality] = strings.TrimPrefix(s.Title, "Gemeente ") // web adds "Gemeente"
 		}
 	}
 	return a.serve(ctx, pool, store, *serveAddr, names, nil)

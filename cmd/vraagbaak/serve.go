@@ -38,7 +38,7 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	for code, name := range names {
-		names[code] = "Gemeente " + strings.ToUpper(name[:1]) + name[1:]
+		names[code] = strings.ToUpper(name[:1]) + name[1:] // web adds "Gemeente"
 	}
 	return a.serve(ctx, pool, store, *addr, names, nil)
 }
@@ -66,7 +66,7 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 		OpeningHours:     a.cfg.OpeningHours,
 		QueueTimeout:     a.cfg.QueueTimeout,
 		CheckSession: func(ctx context.Context, token string) error {
-			_, err := auth.Check(ctx, token)
+			_, err := auth.Touch(ctx, token) // an agent at work stays logged in
 			return err
 		},
 	}, chat.NewMetrics(reg), a.log)
@@ -95,6 +95,8 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	staffPages := web.StaffHandler()
 	mux.Handle("GET /staff/{$}", agentsOnly(staffPages))
 	mux.Handle("GET /staff/static/", staffPages)
+	// Evaluators: the workbench page, its files and its API under /eval/.
+	mountEval(mux, auth, pool, a.log)
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {

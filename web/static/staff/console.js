@@ -10,6 +10,7 @@ import { render, waitingItem, heldItem, colleagueItem, callbackItem } from "./li
 import { Pane, mine } from "./pane.js";
 
 const freshShown = 10000; // ms a new waiting conversation stays highlighted
+const keepAliveEvery = 5 * 60 * 1000; // ms; see keepAlive
 const tick = 1000; // ms between updates of the waiting times
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +29,8 @@ class Console {
     this.known = null; // ids of the waiting conversations last shown; null before the first queue
     this.fresh = new Map(); // conversation id → until when it is marked new
     this.unread = new Set(); // held conversations with a citizen message not yet seen
+    this.held = new Set(); // ids of the conversations this agent held at the last queue
+    this.following = new Set(); // held conversations asked for with open on this connection
     this.convs = new Map(); // followed conversations: id → {id, state, handoff, messages, note}
     this.pending = new Map(); // request id → {type, conv, text}
     this.claimTarget = 0;
@@ -35,6 +38,7 @@ class Console {
     this.nextID = 0;
     this.opened = false; // the current connection attempt got through
     this.expiredShown = false;
+    this.lastKeepAlive = Date.now(); // loading the page just extended the session
 
     this.alert = $("sc-alert");
     this.announcer = $("sc-announce");
@@ -43,7 +47,10 @@ class Console {
     this.flashUntil = 0;
     this.pane = new Pane(document, {
       reply: (conv, t) => this.request("reply", { conversation_id: conv, text: t }, { conv, text: t }),
-      typing: (conv) => this.conn.send({ type: "typing", conversation_id: conv }),
+      typing: (conv) => {
+        this.keepAlive();
+        this.conn.send({ type: "typing", conversation_id: conv });
+      },
       handback: (conv) => this.request("handback", { conversation_id: conv }, { conv }),
       colleagues: (conv) => this.request("colleagues", {}, { conv }),
       transfer: (conv, to) => this.request("transfer", { conversation_id: conv, to }, { conv }),
@@ -90,9 +97,22 @@ class Console {
     this.conn.start();
   }
 
+  // keepAlive extends the session while the agent works. The server checks the
+  // session on every websocket message but does not extend it there; a page request
+  // through the session check does.
+  keepAlive() {
+    const now = Date.now();
+    if (now - this.lastKeepAlive < keepAliveEvery) {
+      return;
+    }
+    this.lastKeepAlive = now;
+    fetch("/staff/", { method: "HEAD", credentials: "same-origin", cache: "no-store" }).catch(() => {});
+  }
+
   // request sends a message with an id that comes back in its ok or error; false when
   // there is no connection.
   request(type, fields, what) {
+    this.keepAlive();
     const id = `r${++this.nextID}`;
     if (!this.conn.send({ type, id, ...fields })) {
       this.showAlert(text.notSent);
@@ -116,6 +136,12 @@ class Console {
   lost(ev) {
     const opened = this.opened;
     this.opened = false;
+    // Requests on the lost connection get no answer; the agent sees the state anew
+    // after the reconnect and can act again.
+    this.pending.clear();
+    this.following.clear();
+    this.claimTarget = 0;
+    this.openTarget = 0;
     if (ev && ev.code === 4001) {
       this.expired();
       return;
@@ -215,6 +241,19 @@ class Console {
         this.flashUntil = until;
       }
     }
+    // Conversations given to this agent elsewhere (a colleague transferred one, or
+    // another tab claimed it) are followed too, so that new messages show.
+    const held = this.items.filter((i) => i.claimed_by === this.me).map((i) => i.conversation);
+    for (const id of held) {
+      if (!this.convs.has(id) && !this.following.has(id)) {
+        this.following.add(id);
+        this.conn.send({ type: "open", conversation_id: id });
+        if (this.known && !this.held.has(id)) {
+          this.announce(text.givenToYou(id));
+        }
+      }
+    }
+    this.held = new Set(held);
     this.known = new Set(waiting.map((i) => i.conversation));
     for (const id of this.unread) {
       if (!this.items.some((i) => i.conversation === id && i.claimed_by === this.me)) {
@@ -277,9 +316,13 @@ class Console {
     }
   }
 
+  // hide closes the pane. A conversation the agent holds is still followed, so that
+  // "Mijn gesprekken" shows the citizen's new messages; others are let go.
   hide(id) {
-    if (id) {
+    const c = this.convs.get(id);
+    if (id && !mine(c, this.me)) {
       this.conn.send({ type: "close.view", conversation_id: id });
+      this.convs.delete(id);
     }
     this.pane.hide();
     this.renderLists();

@@ -150,6 +150,13 @@ export class Pane {
         submit();
       }
     });
+    // Some input paths (DevTools' key events, some IMEs) deliver the Enter character
+    // even when keydown was cancelled: it must not put a new line in the empty box.
+    this.input.addEventListener("keypress", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+      }
+    });
     this.input.addEventListener("input", () => {
       if (this.replyError.textContent !== "") {
         this.fieldError(this.input, this.replyError, "");

@@ -21,6 +21,7 @@ export const text = {
   newInQueue: (what) => `Nieuw gesprek in de wachtrij: ${what}.`,
   newInQueueFlash: (n) => (n === 1 ? "Er is een nieuw gesprek in de wachtrij." : `Er zijn ${n} nieuwe gesprekken in de wachtrij.`),
   newFromCitizen: (id) => `Nieuw bericht van de inwoner in gesprek ${id}.`,
+  givenToYou: (id) => `Gesprek ${id} is aan u doorverbonden.`,
   contact: "Contact",
   question: "Vraag",
   received: "Ontvangen",
@@ -97,7 +98,7 @@ export function priorityLabel(p) {
 export function reasonLabel(reason, topic) {
   const r = reasons[reason] || String(reason || "").replace(/_/g, " ");
   const t = String(topic || "").replace(/_/g, " ").trim();
-  if (t === "" || t === "verzoek" || r === t) {
+  if (t === "" || t === "verzoek" || r.includes(t)) {
     return r;
   }
   return r ? `${r}: ${t}` : t;

@@ -242,6 +242,13 @@ export function mount(options) {
       submit();
     }
   });
+  // Some input paths (DevTools' key events, some IMEs) deliver the Enter character
+  // even when keydown was cancelled: it must not put a new line in the emptied box.
+  input.addEventListener("keypress", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey) {
+      ev.preventDefault();
+    }
+  });
   input.addEventListener("input", () => {
     if (inputError.textContent !== "") {
       inputError.textContent = "";

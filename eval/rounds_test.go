@@ -1,0 +1,270 @@
+package eval_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vraagbaak/vraagbaak/eval"
+	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
+)
+
+func TestAllocate(t *testing.T) {
+	tests := []struct {
+		name  string
+		sizes map[string]int
+		n     int
+		want  map[string]int
+	}{
+		{"proportional", map[string]int{"a": 50, "b": 30, "c": 20}, 10, map[string]int{"a": 5, "b": 3, "c": 2}},
+		{"at least one", map[string]int{"a": 97, "b": 2, "c": 1}, 10, map[string]int{"a": 8, "b": 1, "c": 1}},
+		{"all when n is large", map[string]int{"a": 3, "b": 1}, 10, map[string]int{"a": 3, "b": 1}},
+		{"fewer than strata", map[string]int{"a": 5, "b": 9, "c": 1}, 2, map[string]int{"b": 1, "a": 1}},
+		{"empty strata left out", map[string]int{"a": 4, "b": 0}, 2, map[string]int{"a": 2}},
+		{"nothing", map[string]int{}, 5, map[string]int{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := eval.Allocate(tt.sizes, tt.n); !maps.Equal(got, tt.want) {
+				t.Errorf("Allocate(%v, %d) = %v, want %v", tt.sizes, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+// seed is one kind of logged answer and how many of it to insert.
+type seed struct {
+	municipality, outcome string
+	feedback              string // "", "useful" or "not_useful"
+	n                     int
+	age                   time.Duration
+}
+
+func insertAnswers(t *testing.T, pool *pgxpool.Pool, seeds []seed) {
+	t.Helper()
+	ctx := context.Background()
+	for _, s := range seeds {
+		for i := range s.n {
+			var id int64
+			q := fmt.Sprintf("Vraag %s %s %s %d", s.municipality, s.outcome, s.feedback, i)
+			err := pool.QueryRow(ctx, `INSERT INTO answers (municipality, question, search_text, passages, answer, citations,
+					sentences, outcome, answerer, timings, created_at)
+				VALUES ($1, $2, $2, $3, $4, $5, '[]', $6, 'geheim-model-7b', '{}', now() - $7::interval) RETURNING id`,
+				s.municipality, q,
+				`[{"chunk_id":1,"url":"https://gemeente.example/paspoort#kosten","title":"Paspoort","headings":"Kosten","body":"Een paspoort kost 84 euro.","score":0.9},
+				  {"chunk_id":2,"url":"https://gemeente.example/afval","title":"Afval","body":"Niet geciteerd.","score":0.5}]`,
+				"Een paspoort kost 84 euro. [1]",
+				`[{"n":1,"url":"https://gemeente.example/paspoort#kosten","title":"Paspoort","checked_at":"2025-01-01","support":0.9}]`,
+				s.outcome, fmt.Sprintf("%d seconds", int(s.age.Seconds()))).Scan(&id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.feedback != "" {
+				if _, err := pool.Exec(ctx, `INSERT INTO feedback (answer_id, useful, comment) VALUES ($1, $2, $3)`,
+					id, s.feedback == "useful", "=opmerking "+s.feedback); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+func addEvaluator(t *testing.T, pool *pgxpool.Pool, email, municipality string) eval.Evaluator {
+	t.Helper()
+	ev := eval.Evaluator{Email: email, Municipality: municipality}
+	err := pool.QueryRow(context.Background(), `INSERT INTO staff_accounts (email, name, municipality, role, password_hash)
+		VALUES ($1, $1, $2, 'evaluator', 'x') RETURNING id`, email, municipality).Scan(&ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func TestRounds(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	insertAnswers(t, db.Pool, []seed{
+		{"GM0363", "answered", "", 30, time.Hour},
+		{"GM0363", "answered", "useful", 10, time.Hour},
+		{"GM0363", "answered", "not_useful", 5, 2 * 24 * time.Hour},
+		{"GM0363", "refused", "", 8, time.Hour},
+		{"GM0363", "handoff", "", 6, time.Hour},
+		{"GM0363", "handoff", "not_useful", 1, time.Hour},
+		{"GM0363", "refused", "useful", 4, 30 * 24 * time.Hour}, // before the period
+		{"GM0599", "answered", "", 20, time.Hour},
+	})
+	anna := addEvaluator(t, db.Pool, "anna@gemeente.example", "GM0363")
+	bert := addEvaluator(t, db.Pool, "bert@gemeente.example", "GM0363")
+	other := addEvaluator(t, db.Pool, "olga@elders.example", "GM0599")
+	rounds := eval.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
+
+	rd, err := rounds.Sample(ctx, "GM0363", time.Now().Add(-7*24*time.Hour), 12, "Ronde november", anna.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sampling: stratified as Allocate says, only this municipality and period.
+	wantStrata := map[string]int{"answered/none": 30, "answered/useful": 10, "answered/not_useful": 5,
+		"refused/none": 8, "handoff/none": 6, "handoff/not_useful": 1}
+	if !maps.Equal(rd.Params.Sizes, wantStrata) {
+		t.Errorf("strata sizes %v, want %v", rd.Params.Sizes, wantStrata)
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT a.outcome || '/' || CASE WHEN f.answer_id IS NULL THEN 'none' WHEN f.useful THEN 'useful' ELSE 'not_useful' END, count(*)
+		FROM eval_items i JOIN answers a ON a.id = i.answer_id LEFT JOIN feedback f ON f.answer_id = a.id
+		WHERE i.round_id = $1 AND a.municipality = 'GM0363' AND a.created_at > now() - interval '7 days' GROUP BY 1`, rd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	total := 0
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			t.Fatal(err)
+		}
+		got[s] = n
+		total += n
+	}
+	if want := eval.Allocate(wantStrata, 12); !maps.Equal(got, want) || total != rd.Items || rd.Items != 12 {
+		t.Errorf("sampled strata %v (%d of %d items in scope), want %v", got, total, rd.Items, want)
+	}
+	for s := range wantStrata {
+		if got[s] < 1 {
+			t.Errorf("stratum %s not sampled", s)
+		}
+	}
+
+	// Scope: the other municipality sees no round and cannot score in it.
+	if list, err := rounds.List(ctx, other); err != nil || len(list) != 0 {
+		t.Errorf("List for another municipality = %v, %v; want none", list, err)
+	}
+	if _, err := rounds.Next(ctx, other, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+		t.Errorf("Next for another municipality: err %v, want ErrNotFound", err)
+	}
+
+	// Blind: the item has the question, answer and cited passage, not the answerer.
+	it, err := rounds.Next(ctx, anna, rd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(it)
+	for _, secret := range []string{"geheim-model", "answerer", "outcome", "Niet geciteerd"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("item shows %q: %s", secret, raw)
+		}
+	}
+	if it.Position != 1 || it.Total != 12 || it.Scored != 0 || len(it.Citations) != 1 || len(it.Citations[0].Passages) != 1 ||
+		it.Citations[0].Passages[0].Body != "Een paspoort kost 84 euro." || !strings.HasPrefix(it.Question, "Vraag GM0363") {
+		t.Errorf("item %s", raw)
+	}
+	if err := rounds.Save(ctx, other, rd.ID, it.ID, eval.Rating{Correct: 1, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1}); !errors.Is(err, eval.ErrNotFound) {
+		t.Errorf("Save by another municipality: err %v, want ErrNotFound", err)
+	}
+	if err := rounds.Save(ctx, anna, rd.ID, it.ID, eval.Rating{Correct: 6, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1}); err == nil {
+		t.Error("Save accepted correct = 6")
+	}
+
+	// Anna and Bert score every item; Anna's first score is replaced (upsert).
+	first := eval.Rating{Correct: 1, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1, Comment: "eerste"}
+	if err := rounds.Save(ctx, anna, rd.ID, it.ID, first); err != nil {
+		t.Fatal(err)
+	}
+	var annaCorrect, bertCorrect, annaTone, bertTone []int
+	for i := range 12 {
+		for _, ev := range []eval.Evaluator{anna, bert} {
+			next, err := rounds.Next(ctx, ev, rd.ID)
+			if ev == anna && i == 0 {
+				next = it // Anna's first is scored already but gets a new score
+				err = nil
+			}
+			if err != nil {
+				t.Fatalf("%s item %d: %v", ev.Email, i, err)
+			}
+			r := eval.Rating{Correct: 1 + i%5, Complete: 3, PlainLanguage: 4, CitationsSupport: 5, ShouldHaveHandedOff: i % 2, Tone: 1 + i%3, Comment: ev.Email}
+			if ev == bert {
+				r.Correct = 1 + (i/2)%5
+				r.Tone = 1 + i%2
+			}
+			if err := rounds.Save(ctx, ev, rd.ID, next.ID, r); err != nil {
+				t.Fatal(err)
+			}
+			if ev == anna {
+				annaCorrect, annaTone = append(annaCorrect, r.Correct), append(annaTone, r.Tone)
+			} else {
+				bertCorrect, bertTone = append(bertCorrect, r.Correct), append(bertTone, r.Tone)
+			}
+		}
+	}
+	if _, err := rounds.Next(ctx, anna, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+		t.Errorf("Next after all scored: err %v, want ErrNotFound", err)
+	}
+	var n int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM eval_scores`).Scan(&n); err != nil || n != 24 {
+		t.Errorf("%d scores (%v), want 24", n, err)
+	}
+
+	rep, err := rounds.Report(ctx, anna, rd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Overall.Scores != 24 || rep.Overall.Means[2] != 4 || rep.Overall.Means[3] != 5 || len(rep.Rows) != 24 {
+		t.Errorf("overall %+v with %d rows", rep.Overall, len(rep.Rows))
+	}
+	if len(rep.ByOutcome) != 3 || len(rep.ByMunicipality) != 1 || len(rep.ByDay) == 0 {
+		t.Errorf("groups: outcome %v, municipality %v, day %v", rep.ByOutcome, rep.ByMunicipality, rep.ByDay)
+	}
+	for key, pair := range map[string][2][]int{"correct": {annaCorrect, bertCorrect}, "tone": {annaTone, bertTone}} {
+		want, err := eval.CohenKappa(pair[0], pair[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range rep.Agreement {
+			if a.Key == key && (a.Kappa == nil || math.Abs(*a.Kappa-want) > 1e-12 || a.Items != 12) {
+				t.Errorf("kappa of %s: %+v, want %v over 12 items", key, a, want)
+			}
+		}
+	}
+	feedback := 0
+	for _, row := range rep.Rows {
+		if row.FeedbackUseful != nil {
+			feedback++
+		}
+	}
+	if feedback == 0 {
+		t.Error("the report shows no citizen feedback")
+	}
+
+	var buf bytes.Buffer
+	if err := rounds.WriteCSV(ctx, anna, rd.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHead := "item,answer_id,question,outcome,day,evaluator,correct,complete,plain_language,citations_support,should_have_handed_off,tone,comment,feedback_useful,feedback_comment"
+	if len(records) != 25 || strings.Join(records[0], ",") != wantHead {
+		t.Fatalf("CSV has %d records, header %v", len(records), records[0])
+	}
+	for _, rec := range records[1:] {
+		if rec[14] != "" && !strings.HasPrefix(rec[14], "'=") {
+			t.Errorf("feedback comment %q not defused for spreadsheets", rec[14])
+		}
+	}
+	if err := rounds.WriteCSV(ctx, other, rd.ID, io.Discard); !errors.Is(err, eval.ErrNotFound) {
+		t.Errorf("export for another municipality: err %v, want ErrNotFound", err)
+	}
+}
