@@ -86,8 +86,20 @@ func New(t testing.TB) *DB {
 			return
 		}
 		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", pgx.Identifier{name}.Sanitize())); err != nil {
-			t.Errorf("pgtest: drop database: %v", err)
+		// An autovacuum worker (a superuser process) may be in the database; FORCE cannot
+		// end it for us, but it finishes quickly: try again for a while.
+		drop := fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", pgx.Identifier{name}.Sanitize())
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			_, err := conn.Exec(context.Background(), drop)
+			var pe *pgconn.PgError
+			if err == nil || !errors.As(err, &pe) || pe.Code != "42501" || time.Now().After(deadline) {
+				if err != nil {
+					t.Errorf("pgtest: drop database: %v", err)
+				}
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	})
 	return &DB{Pool: pool, URL: dbURL}
