@@ -6,10 +6,6 @@ import (
 	"net/http"
 )
 
-// staffCache: the console page shows citizens' conversations once its script runs;
-// the page itself holds none, but it is only for logged-in staff, so no cache keeps it.
-const staffCache = "no-store"
-
 // StaffHandler serves the staff console: GET /staff/ (the console page; the caller
 // puts it behind the staff session check) and GET /staff/static/<version>/<file> (its
 // modules and CSS, public). Every other path, and every other method, is a 404.
@@ -19,10 +15,18 @@ const staffCache = "no-store"
 // /staff/ws; it reads who is logged in, and the CSRF token for logging out, from GET
 // /staff/session. It runs under the same Content-Security-Policy as the citizen pages.
 func StaffHandler() http.Handler {
-	files := loadFileSet(nil, "static/shared", "static/staff")
-	tmpl, tmplErr := template.ParseFS(pageFiles, "pages/staff/console.html")
+	return appHandler("/staff/", "pages/staff/console.html", "static/staff")
+}
+
+// appHandler serves a logged-in application at prefix: its page (a template given
+// the version of its static files) at prefix itself, and its static files, from dir
+// and static/shared, at prefix + "static/<version>/<file>". The page is never cached:
+// it is only for logged-in staff.
+func appHandler(prefix, page, dir string) http.Handler {
+	files := loadFileSet(nil, "static/shared", dir)
+	tmpl, tmplErr := template.ParseFS(pageFiles, page)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /staff/{$}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+prefix+"{$}", func(w http.ResponseWriter, r *http.Request) {
 		// A bug in the embedded template, which the tests render: a fixed message.
 		var buf bytes.Buffer
 		if tmplErr != nil || tmpl.Execute(&buf, struct{ Version string }{files.version}) != nil {
@@ -31,7 +35,7 @@ func StaffHandler() http.Handler {
 		}
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", staffCache)
+		h.Set("Cache-Control", "no-store")
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("Referrer-Policy", "no-referrer")
 		w.WriteHeader(http.StatusOK)
@@ -39,7 +43,7 @@ func StaffHandler() http.Handler {
 			w.Write(buf.Bytes())
 		}
 	})
-	mux.HandleFunc("GET /staff/static/{version}/{file}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+prefix+"static/{version}/{file}", func(w http.ResponseWriter, r *http.Request) {
 		f, cache, ok := files.lookup(r)
 		if !ok {
 			http.NotFound(w, r)
