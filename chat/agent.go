@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
 // The staff console's websocket (/staff/ws) speaks the staff part of
@@ -98,7 +100,7 @@ func (s *Server) ServeStaff(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := newClient(s, conn, id.agent.Municipality, s.clientIP(r))
+	c := newClient(s, conn, id.agent.Municipality, throttle.ClientIP(r, s.cfg.TrustProxy))
 	a := id.agent
 	c.agent, c.session = &a, id.session
 	if !s.hub.add(c) {

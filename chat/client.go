@@ -356,7 +356,7 @@ func (c *client) question(m inMessage) {
 	case utf8.RuneCountInString(text) > c.s.cfg.MaxQuestionRunes:
 		c.sendError(ErrCodeTooLong, m.ID)
 		return
-	case !c.s.ipLimits.allow(c.ip) || !c.convLimit.Allow():
+	case !c.s.ipLimits.Allow(c.ip, time.Now()) || !c.convLimit.Allow():
 		c.sendError(ErrCodeRateLimited, m.ID)
 		return
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,7 +14,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"golang.org/x/time/rate"
+
+	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
 // ProtocolVersion is the version of docs/protocol.md this server speaks.
@@ -85,7 +85,7 @@ type Server struct {
 	log      *slog.Logger
 	metrics  *Metrics
 	upgrader websocket.Upgrader
-	ipLimits *limiters
+	ipLimits *throttle.Keyed
 
 	wg sync.WaitGroup // every connection's goroutines
 
@@ -108,7 +108,7 @@ func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Me
 		WriteBufferSize: 4096,
 		CheckOrigin:     func(*http.Request) bool { return true }, // checked in ServeHTTP, per municipality
 	}
-	s.ipLimits = newLimiters(rate.Limit(cfg.IPRate/60), max(int(cfg.IPRate/3), 3))
+	s.ipLimits = throttle.NewKeyed(cfg.IPRate, max(int(cfg.IPRate/3), 3))
 	return s
 }
 
@@ -162,7 +162,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered with an HTTP error
 	}
-	c := newClient(s, conn, municipality, s.clientIP(r))
+	c := newClient(s, conn, municipality, throttle.ClientIP(r, s.cfg.TrustProxy))
 	if !s.hub.add(c) {
 		c.closeWith(websocket.CloseGoingAway, "de server stopt even")
 		return
@@ -199,58 +199,4 @@ func (s *Server) originAllowed(origin, municipality, host string) bool {
 		}
 	}
 	return false
-}
-
-func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// limiters keeps one token bucket per key (an IP address), forgetting keys that were
-// idle for ten minutes.
-type limiters struct {
-	mu        sync.Mutex
-	limit     rate.Limit
-	burst     int
-	m         map[string]*limiterEntry
-	lastSweep time.Time
-}
-
-type limiterEntry struct {
-	l    *rate.Limiter
-	seen time.Time
-}
-
-func newLimiters(limit rate.Limit, burst int) *limiters {
-	return &limiters{limit: limit, burst: burst, m: map[string]*limiterEntry{}}
-}
-
-func (l *limiters) allow(key string) bool {
-	now := time.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.lastSweep) > time.Minute {
-		for k, e := range l.m {
-			if now.Sub(e.seen) > 10*time.Minute {
-				delete(l.m, k)
-			}
-		}
-		l.lastSweep = now
-	}
-	e := l.m[key]
-	if e == nil {
-		e = &limiterEntry{l: rate.NewLimiter(l.limit, l.burst)}
-		l.m[key] = e
-	}
-	e.seen = now
-	return e.l.AllowN(now, 1)
 }

@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
 // Cookie names and the CSRF header.
@@ -62,8 +63,8 @@ type Auth struct {
 	cfg     Config
 	log     *slog.Logger
 	page    *template.Template
-	byIP    *limiters
-	byEmail *limiters
+	byIP    *throttle.Keyed
+	byEmail *throttle.Keyed
 }
 
 // NewAuth returns an Auth checking passwords against store and keeping sessions in pool.
@@ -75,8 +76,8 @@ func NewAuth(store *Store, pool *pgxpool.Pool, cfg Config, log *slog.Logger) *Au
 		cfg:     cfg,
 		log:     log,
 		page:    template.Must(template.New("login").Parse(loginHTML)), // embedded; the tests render it
-		byIP:    newLimiters(cfg.LoginPerMinute),
-		byEmail: newLimiters(cfg.LoginPerMinute),
+		byIP:    throttle.NewKeyed(cfg.LoginPerMinute, int(cfg.LoginPerMinute)),
+		byEmail: throttle.NewKeyed(cfg.LoginPerMinute, int(cfg.LoginPerMinute)),
 	}
 }
 
@@ -278,20 +279,6 @@ func safeNext(next string) string {
 		}
 	}
 	return next
-}
-
-func (a *Auth) clientIP(r *http.Request) string {
-	if a.cfg.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 type jsonError struct {

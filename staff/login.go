@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
 //go:embed login.html
@@ -69,9 +71,9 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 		a.renderLogin(w, r, http.StatusForbidden, v)
 		return
 	}
-	ip := a.clientIP(r)
+	ip := throttle.ClientIP(r, a.cfg.TrustProxy)
 	now := time.Now()
-	if !a.byIP.allow(ip, now) || !a.byEmail.allow(strings.ToLower(email), now) {
+	if !a.byIP.Allow(ip, now) || !a.byEmail.Allow(strings.ToLower(email), now) {
 		a.log.Warn("staff login rate limited", "ip", ip, "email_hash", emailHash(email))
 		w.Header().Set("Retry-After", "60")
 		v.Error = msgTooMany
