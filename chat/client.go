@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -166,6 +167,24 @@ func (c *client) closeWith(code int, text string) {
 	})
 }
 
+// rejectFrame closes the connection because of the frame being read. It is called
+// only by the reader. Unread bytes of that frame may still be arriving; closing the
+// socket with them unread would make the kernel send a reset, and the client could
+// lose the close frame that says why. So the rest is read and discarded, for a
+// short while and up to a limit, before the socket is closed.
+func (c *client) rejectFrame(code int, text string) {
+	c.closeOnce.Do(func() {
+		msg := websocket.FormatCloseMessage(code, text)
+		_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+		close(c.done)
+		c.cancel()
+		nc := c.conn.NetConn()
+		_ = nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+		_, _ = io.Copy(io.Discard, io.LimitReader(nc, 1<<20))
+		_ = c.conn.Close()
+	})
+}
+
 func (c *client) setAnswerCancel(f context.CancelFunc) {
 	c.answerMu.Lock()
 	c.answerStop = f
@@ -227,14 +246,14 @@ func (c *client) run() {
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				c.s.metrics.error("too_large")
-				c.closeWith(websocket.CloseMessageTooBig, "bericht te groot")
+				c.rejectFrame(websocket.CloseMessageTooBig, "bericht te groot")
 			}
 			return
 		}
 		_ = c.conn.SetReadDeadline(time.Now().Add(cfg.PongWait))
 		if kind != websocket.TextMessage {
 			c.s.metrics.error("binary")
-			c.closeWith(websocket.CloseUnsupportedData, "alleen tekstberichten")
+			c.rejectFrame(websocket.CloseUnsupportedData, "alleen tekstberichten")
 			return
 		}
 		var m inMessage
