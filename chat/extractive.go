@@ -3,8 +3,11 @@ package chat
 import (
 	"context"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 	"github.com/vraagbaak/vraagbaak/retrieval"
@@ -28,8 +31,9 @@ const ExtractiveName = "builtin-extractive"
 // list that follows it.
 type unit struct {
 	text    string
-	passage int // index into passages
-	pos     int // position within the passage
+	context string // the in-body heading it stands under
+	passage int    // index into passages
+	pos     int    // position within the passage
 	words   int
 	score   float64
 }
@@ -50,8 +54,9 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 	passages = passages[:min(n, len(passages))]
 	var units []unit
 	for i, p := range passages {
-		for j, text := range candidateUnits(p.Body) {
-			units = append(units, unit{text: text, passage: i, pos: j, words: len(strings.Fields(text))})
+		for _, u := range candidateUnits(p.Body) {
+			u.passage = i
+			units = append(units, u)
 		}
 	}
 	if len(units) == 0 {
@@ -93,29 +98,141 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 	return d, nil
 }
 
-// candidateUnits splits a passage into sentences, keeping a sentence that introduces
-// a list ("U neemt mee:") together with its items.
-func candidateUnits(body string) []string {
-	var out []string
-	for _, s := range dutch.Sentences(body) {
-		item := strings.HasPrefix(s, "- ") || (len(s) > 2 && s[0] >= '0' && s[0] <= '9' && strings.HasPrefix(s[1:], ". "))
-		if item && len(out) > 0 && (strings.HasSuffix(out[len(out)-1], ":") || strings.Contains(out[len(out)-1], ": ")) && len(strings.Fields(out[len(out)-1])) < 60 {
-			prev := out[len(out)-1]
-			sep := "; "
-			if strings.HasSuffix(prev, ":") {
-				sep = " "
+// A passage body, as ingest writes it, has one paragraph, list item, table row or
+// heading per line: a heading is a short line without final punctuation, a table row
+// is "Kop: waarde; Kop: waarde" (see ingest/extract).
+var tableRowRe = regexp.MustCompile(`^[^:;]{1,60}: [^;]+(; [^:;]{1,60}: [^;]+)+$`)
+
+// maxListWords bounds a lead-in sentence with its list as one unit; a longer list is
+// offered item by item.
+const maxListWords = 60
+
+// candidateUnits splits a passage into the pieces an answer can quote: sentences; a
+// question in the text together with the sentence that answers it; a lead-in ("De
+// balie is open op:") together with its list; a table row, and a short table whole.
+// A list stays a list: its items go on lines of their own that start with "- ", which
+// the widget shows as a list. Headings are not answers: they become the context of
+// the units under them.
+func candidateUnits(body string) []unit {
+	var (
+		out     []unit
+		heading string
+		prevEnd string // what the previous line was: "", "text", "heading" or "lead"
+	)
+	add := func(text string) {
+		out = append(out, unit{text: text, context: heading, pos: len(out), words: len(strings.Fields(text))})
+	}
+	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		line := strings.Join(strings.Fields(lines[i]), " ")
+		switch {
+		case line == "":
+			if prevEnd == "text" {
+				prevEnd = ""
 			}
-			out[len(out)-1] = prev + sep + strings.TrimSpace(strings.TrimPrefix(s, "- "))
-			continue
+		case isItem(line):
+			var items []string
+			for ; i < len(lines); i++ {
+				l := strings.Join(strings.Fields(lines[i]), " ")
+				if l == "" && i+1 < len(lines) && isItem(strings.TrimSpace(lines[i+1])) {
+					continue
+				}
+				if !isItem(l) {
+					// An indented line under an item describes it.
+					if l != "" && len(items) > 0 && strings.HasPrefix(lines[i], " ") {
+						items[len(items)-1] = strings.TrimRight(items[len(items)-1], ":;,") + ": " + l
+						continue
+					}
+					break
+				}
+				rest, _ := dutch.ListItem(l)
+				items = append(items, strings.TrimRight(strings.TrimSpace(rest), ";,"))
+			}
+			i--
+			lead := ""
+			switch {
+			case prevEnd == "lead" && len(out) > 0:
+				lead = out[len(out)-1].text
+				out = out[:len(out)-1]
+			case prevEnd == "heading":
+				lead = heading + ":"
+			}
+			if whole := lead + "\n- " + strings.Join(items, "\n- "); lead != "" && len(strings.Fields(whole)) <= maxListWords {
+				add(whole)
+			} else {
+				// Each item on its own, with the lead-in that makes it a sentence.
+				for _, it := range items {
+					if lead != "" {
+						it = lead + " " + it
+					}
+					add(it)
+				}
+			}
+			prevEnd = "text"
+		case tableRowRe.MatchString(line) && !strings.HasSuffix(line, "."):
+			var rows []string
+			for ; i < len(lines); i++ {
+				l := strings.Join(strings.Fields(lines[i]), " ")
+				if !tableRowRe.MatchString(l) {
+					break
+				}
+				rows = append(rows, l)
+			}
+			i--
+			for _, r := range rows {
+				add(r)
+			}
+			if whole := "- " + strings.Join(rows, "\n- "); len(rows) > 1 && len(strings.Fields(whole)) <= maxListWords {
+				if heading != "" {
+					whole = heading + ":\n" + whole
+				}
+				add(whole)
+			}
+			prevEnd = "text"
+		case isHeading(line):
+			heading, prevEnd = line, "heading"
+		default:
+			for _, s := range dutch.Sentences(line) {
+				// A question in the text is answered by the sentence after it: "Bent u
+				// uw paspoort kwijt? Dan meldt u dit bij de gemeente."
+				// A bare "Ja." or "Meestal niet." takes the next sentence with it.
+				if n := len(out); n > 0 && (prevEnd == "question" || prevEnd == "short") && !strings.HasSuffix(s, "?") {
+					out[n-1].text += " " + s
+					out[n-1].words = len(strings.Fields(out[n-1].text))
+					if prevEnd == "question" && len(strings.Fields(s)) < 4 {
+						prevEnd = "short"
+					} else {
+						prevEnd = "text"
+					}
+					continue
+				}
+				add(s)
+				prevEnd = "text"
+				if strings.HasSuffix(s, "?") {
+					prevEnd = "question"
+				}
+			}
+			if strings.HasSuffix(line, ":") {
+				prevEnd = "lead"
+			}
 		}
-		// "Bent u uw paspoort kwijt? Dan meldt u dit bij de gemeente." is one answer.
-		if len(out) > 0 && strings.HasSuffix(out[len(out)-1], "?") && strings.HasPrefix(s, "Dan ") {
-			out[len(out)-1] += " " + s
-			continue
-		}
-		out = append(out, strings.TrimPrefix(s, "- "))
 	}
 	return out
+}
+
+func isItem(line string) bool {
+	_, ok := dutch.ListItem(line)
+	return ok
+}
+
+// isHeading reports whether a line is a heading: short, without final punctuation
+// and not a "Kop: waarde" line.
+func isHeading(line string) bool {
+	if len(strings.Fields(line)) > 14 || strings.Contains(line, ": ") {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(line)
+	return !strings.ContainsRune(".!?:;,", last)
 }
 
 // asksForFigure reports whether a question asks for an amount, a date or a time.
@@ -152,7 +269,7 @@ func (x Extractive) score(ctx context.Context, question string, passages []retri
 	for i := range units {
 		u := &units[i]
 		p := passages[u.passage]
-		lex := coverage(x.Terms, qTerms, dutch.Terms(u.text), dutch.Terms(p.Title+" "+p.Headings))
+		lex := coverage(x.Terms, qTerms, dutch.Terms(u.text), dutch.Terms(p.Title+" "+p.Headings+" "+u.context))
 		sem := 0.0
 		if uv != nil {
 			sem = math.Max(0, cosine(qv, uv[i]))
@@ -165,10 +282,13 @@ func (x Extractive) score(ctx context.Context, question string, passages []retri
 			s -= 0.05 * float64(u.words-30) / 10
 		}
 		if r := dutch.Score(u.text); r.Words > 0 {
-			s += 0.05 * math.Max(-1, math.Min(1, (r.FleschDouma-50)/50))
+			s += 0.15 * math.Max(-1, math.Min(1, (r.FleschDouma-50)/50))
 		}
 		if strings.HasSuffix(u.text, "?") { // a question in the text introduces, it does not answer
 			s -= 0.15
+		}
+		if first, _ := utf8.DecodeRuneInString(u.text); unicode.IsLower(first) || strings.HasPrefix(u.text, "- ") { // a piece of a list without its lead-in
+			s -= 0.1
 		}
 		if figure && len(numbers(u.text)) > 0 {
 			s += 0.08
@@ -214,6 +334,9 @@ func uniqueTerms(s string) []string {
 func nearDuplicate(u unit, picked []unit) bool {
 	a := uniqueTerms(u.text)
 	for _, p := range picked {
+		if strings.Contains(p.text, u.text) || strings.Contains(u.text, p.text) { // a table row and the whole table
+			return true
+		}
 		b := uniqueTerms(p.text)
 		common := 0
 		for _, t := range a {

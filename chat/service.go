@@ -188,7 +188,12 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		c.Support = min(c.Support, sen.Support)
 		kept[i].Cite = n
 		if i > 0 {
-			b.WriteString(" ")
+			// A list stands on lines of its own.
+			if strings.Contains(sen.Text, "\n") || strings.Contains(kept[i-1].Text, "\n") {
+				b.WriteString("\n")
+			} else {
+				b.WriteString(" ")
+			}
 		}
 		b.WriteString(withMarker(sen.Text, n))
 	}

@@ -252,6 +252,8 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 	switch {
 	case strings.Contains(text, "paspoort"):
 		reply, citations = passportAnswer, passportCitations
+	case strings.Contains(text, "balie"):
+		reply = "De balie is open op:\n- maandag: 9.00 - 12.00 uur\n- donderdag: gesloten [1].\nKom op tijd [1]."
 	case strings.Contains(text, "stemadvies"):
 		reply, outcome = "Daar kan ik u niet mee helpen. Kijk op de website van de Kiesraad.", "refused"
 	case strings.Contains(text, "zelfmoord"):

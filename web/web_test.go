@@ -256,6 +256,24 @@ func TestWidgetConversation(t *testing.T) {
 	}
 }
 
+// An answer that quotes a list shows it as a list, so that a screen reader announces
+// its items.
+func TestWidgetAnswerList(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t)
+	ctx := browser(t)
+	openWidget(t, ctx, srv.URL+"/")
+	ask(t, ctx, "Wanneer is de balie open?")
+	browsertest.WaitFor(t, ctx, finalAnswers+` === 1`)
+	got := browsertest.Eval[string](t, ctx, `JSON.stringify([...`+q(".vb-msg--bot")+`.children].filter((e) => e.matches("p.vb-msg__text, ul.vb-msg__text-list")).map((e) =>
+		e.tagName === "UL" ? [...e.children].map((li) => li.tagName + ":" + li.textContent) : e.tagName + ":" + e.textContent))`)
+	want := `["P:De balie is open op:",["LI:maandag: 9.00 - 12.00 uur","LI:donderdag: gesloten [1]."],"P:Kom op tijd [1]."]`
+	if got != want {
+		t.Errorf("answer rendered as %s, want %s", got, want)
+	}
+	browsertest.AssertAxe(t, ctx)
+}
+
 func TestWidgetReconnect(t *testing.T) {
 	t.Parallel()
 	srv, f := serve(t)

@@ -66,7 +66,7 @@ func blocks(text string) []string {
 			flush()
 			continue
 		}
-		rest, item := listItem(line)
+		rest, item := ListItem(line)
 		if cur.Len() > 0 && !item && continues(cur.String(), line) {
 			cur.WriteByte(' ')
 			cur.WriteString(line)
@@ -86,9 +86,9 @@ func continues(prev, next string) bool {
 	return (unicode.IsLetter(last) || unicode.IsDigit(last) || last == ',') && unicode.IsLower(first)
 }
 
-// listItem reports whether line starts with a list marker followed by a space
+// ListItem reports whether line starts with a list marker followed by a space
 // and returns the line without it.
-func listItem(line string) (string, bool) {
+func ListItem(line string) (string, bool) {
 	r, size := utf8.DecodeRuneInString(line)
 	switch r {
 	case '-', '*', '•', '·', '–', '—', '▪', '◦':

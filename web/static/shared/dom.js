@@ -42,3 +42,42 @@ export function svg(tag, attrs) {
   }
   return node;
 }
+
+// textBlocks renders plain text from the server: a paragraph (class cls) per
+// blank-line-separated block with its line breaks kept, and lines that start with
+// "- " as a list (class cls-list), so that a screen reader announces them as one.
+export function textBlocks(t, cls) {
+  const out = [];
+  for (const block of String(t || "").split(/\n\s*\n/)) {
+    let parts = [];
+    let list = null;
+    const flush = () => {
+      if (parts.length > 0) {
+        out.push(el("p", { class: cls }, parts));
+        parts = [];
+      }
+    };
+    for (const line of block.split("\n")) {
+      const item = /^\s*- (.*)$/.exec(line);
+      if (item) {
+        if (!list) {
+          flush();
+          list = el("ul", { class: `${cls}-list` });
+          out.push(list);
+        }
+        list.appendChild(el("li", null, item[1]));
+        continue;
+      }
+      list = null;
+      if (line.trim() === "") {
+        continue;
+      }
+      if (parts.length > 0) {
+        parts.push(el("br"));
+      }
+      parts.push(line);
+    }
+    flush();
+  }
+  return out;
+}

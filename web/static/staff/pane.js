@@ -4,7 +4,7 @@
 // the conversation back, transfer it or close it. Server text always goes in as text
 // (dom.js); links are made only from http(s) addresses of an answer's citations.
 
-import { el } from "./dom.js";
+import { el, textBlocks } from "./dom.js";
 import { text, priorityLabel, reasonLabel, clock } from "./text.js";
 
 const typingShown = 6000; // ms "Inwoner typt…" stays after the last typing message
@@ -12,21 +12,6 @@ const typingInterval = 3000; // send `typing` at most this often (ms)
 
 function hidden(t) {
   return el("span", { class: "sc-visually-hidden" }, t);
-}
-
-// paragraphs renders plain text: a paragraph per blank-line-separated block, line
-// breaks kept.
-function paragraphs(t) {
-  return String(t || "").split(/\n\s*\n/).filter((b) => b.trim() !== "").map((block) => {
-    const parts = [];
-    block.split("\n").forEach((line, i) => {
-      if (i > 0) {
-        parts.push(el("br"));
-      }
-      parts.push(line);
-    });
-    return el("p", { class: "sc-msg__text" }, parts);
-  });
 }
 
 // safeURL returns the address when it is an absolute http(s) URL, else "".
@@ -69,7 +54,7 @@ export function messageNode(m) {
   const at = clock(m.at);
   const node = el("div", { class: `sc-msg sc-msg--${role}`, "data-seq": m.seq },
     el("p", { class: "sc-msg__who" }, who, at ? el("time", { class: "sc-msg__time", datetime: m.at }, ` ${at}`) : null, hidden(":")),
-    paragraphs(m.text));
+    textBlocks(m.text, "sc-msg__text"));
   if (role === "bot") {
     const outcome = text.outcomes[m.outcome];
     if (m.outcome === "handoff") {

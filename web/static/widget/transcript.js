@@ -3,30 +3,13 @@
 // this useful" question. Everything the server sends goes in as text (dom.js); links
 // are made only from the http(s) addresses of an answer's citations.
 
-import { el } from "./dom.js";
+import { el, textBlocks } from "./dom.js";
 import { text, dutchDate } from "./text.js";
 
 const maxComment = 1000;
 
 function hidden(t) {
   return el("span", { class: "vb-visually-hidden" }, t);
-}
-
-// paragraphs renders plain text: a paragraph per blank-line-separated block, line
-// breaks kept.
-function paragraphs(t) {
-  const blocks = String(t || "").split(/\n\s*\n/).filter((b) => b.trim() !== "");
-  return blocks.map((block) => {
-    const lines = block.split("\n");
-    const parts = [];
-    lines.forEach((line, i) => {
-      if (i > 0) {
-        parts.push(el("br"));
-      }
-      parts.push(line);
-    });
-    return el("p", { class: "vb-msg__text" }, parts);
-  });
 }
 
 // safeURL returns the address when it is an absolute http(s) URL, else "".
@@ -104,7 +87,7 @@ export class Transcript {
     }
     switch (m.role) {
       case "citizen": {
-        const node = this.add(this.bubble(text.you, "citizen", paragraphs(m.text)));
+        const node = this.add(this.bubble(text.you, "citizen", textBlocks(m.text, "vb-msg__text")));
         if (m.id) {
           this.questions.set(m.id, node);
         }
@@ -115,7 +98,7 @@ export class Transcript {
         break;
       case "agent": {
         const author = typeof m.author === "string" ? m.author.trim() : "";
-        this.add(this.bubble(author ? `${text.agent} ${author}` : text.agent, "agent", paragraphs(m.text)));
+        this.add(this.bubble(author ? `${text.agent} ${author}` : text.agent, "agent", textBlocks(m.text, "vb-msg__text")));
         break;
       }
       default:
@@ -129,7 +112,7 @@ export class Transcript {
     if (old) {
       old.remove();
     }
-    const node = this.bubble(text.you, "citizen", paragraphs(q.text));
+    const node = this.bubble(text.you, "citizen", textBlocks(q.text, "vb-msg__text"));
     node.classList.add("vb-msg--pending");
     node.appendChild(el("p", { class: "vb-msg__state" }, text.sending));
     this.questions.set(q.id, this.add(node));
@@ -205,7 +188,7 @@ export class Transcript {
     if (answerID !== undefined && answerID !== null && this.answers.has(answerID)) {
       return; // sent again after a reconnect
     }
-    const node = this.bubble(text.bot, "bot", paragraphs(m.text));
+    const node = this.bubble(text.bot, "bot", textBlocks(m.text, "vb-msg__text"));
     if (m.outcome === "handoff") {
       node.classList.add("vb-msg--urgent");
     }
@@ -350,6 +333,6 @@ export class Transcript {
   note(t, kind) {
     return this.add(el("div", { class: `vb-msg vb-msg--${kind}` },
       hidden(`${text.system}: `),
-      paragraphs(t)));
+      textBlocks(t, "vb-msg__text")));
   }
 }

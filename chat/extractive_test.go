@@ -1,0 +1,58 @@
+package chat
+
+import (
+	"slices"
+	"testing"
+)
+
+// A passage as ingest writes it: a heading, a question with its answer after a blank
+// line, a lead-in with its list, a table under its caption, and a long list.
+const unitsBody = `Veelgestelde vragen
+
+Hoe lang duurt het?
+
+Maximaal 8 weken.
+
+Moet ik terugbetalen?
+
+Meestal niet. Het is bijna altijd een gift.
+
+De balie is open op:
+
+- maandag: 9.00 - 12.00 uur
+- donderdag: gesloten
+
+Tarieven 2026
+Soort: paspoort; Prijs: € 88,15
+Soort: ID-kaart; Prijs: € 70,35
+
+U kunt bijzondere bijstand krijgen als:
+- u in de gemeente woont en 18 jaar of ouder bent;
+- uw netto inkomen niet hoger is dan 120% van de bijstandsnorm, en dat is voor een alleenstaande in 2026 ongeveer € 1.690 per maand en voor gehuwden en samenwoners ongeveer € 2.415 per maand;
+- uw vermogen onder de vermogensgrens van de bijstand blijft, en de kosten echt noodzakelijk zijn en het gevolg zijn van bijzondere omstandigheden;`
+
+func TestCandidateUnits(t *testing.T) {
+	var got []string
+	for _, u := range candidateUnits(unitsBody) {
+		got = append(got, u.text)
+	}
+	want := []string{
+		"Hoe lang duurt het? Maximaal 8 weken.",
+		"Moet ik terugbetalen? Meestal niet. Het is bijna altijd een gift.",
+		"De balie is open op:\n- maandag: 9.00 - 12.00 uur\n- donderdag: gesloten",
+		"Soort: paspoort; Prijs: € 88,15",
+		"Soort: ID-kaart; Prijs: € 70,35",
+		"Tarieven 2026:\n- Soort: paspoort; Prijs: € 88,15\n- Soort: ID-kaart; Prijs: € 70,35",
+		"U kunt bijzondere bijstand krijgen als: u in de gemeente woont en 18 jaar of ouder bent",
+		"U kunt bijzondere bijstand krijgen als: uw netto inkomen niet hoger is dan 120% van de bijstandsnorm, en dat is voor een alleenstaande in 2026 ongeveer € 1.690 per maand en voor gehuwden en samenwoners ongeveer € 2.415 per maand",
+		"U kunt bijzondere bijstand krijgen als: uw vermogen onder de vermogensgrens van de bijstand blijft, en de kosten echt noodzakelijk zijn en het gevolg zijn van bijzondere omstandigheden",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("units:\n%q\nwant\n%q", got, want)
+	}
+	for _, u := range candidateUnits(unitsBody) {
+		if u.text == want[3] && u.context != "Tarieven 2026" {
+			t.Errorf("table row has context %q, want its caption", u.context)
+		}
+	}
+}
