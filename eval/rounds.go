@@ -314,13 +314,14 @@ type CitedSource struct {
 }
 
 // Item is what an evaluator sees of an answer: blind, without the model that gave
-// it, its outcome or anyone's scores.
+// it, its outcome or anyone's scores but the evaluator's own.
 type Item struct {
 	ID        int64         `json:"id"`
 	Position  int           `json:"position"`
 	Question  string        `json:"question"`
 	Answer    string        `json:"answer"`
 	Citations []CitedSource `json:"citations"`
+	Mine      *Rating       `json:"mine"`   // the evaluator's own score; nil when they have not scored it
 	Scored    int           `json:"scored"` // items of the round the evaluator has scored
 	Total     int           `json:"total"`
 }
@@ -328,30 +329,82 @@ type Item struct {
 // Next returns the first item of the round the evaluator has not scored, or
 // ErrNotFound when none is left (or the round is not theirs).
 func (r *Rounds) Next(ctx context.Context, ev Evaluator, roundID int64) (Item, error) {
+	return r.item(ctx, ev, roundID, 0)
+}
+
+// Item returns an item of the round with the evaluator's own score of it, if any,
+// so that they can change it; ErrNotFound when the round is not theirs or the item
+// is not in it.
+func (r *Rounds) Item(ctx context.Context, ev Evaluator, roundID, itemID int64) (Item, error) {
+	if itemID < 1 {
+		return Item{}, ErrNotFound
+	}
+	return r.item(ctx, ev, roundID, itemID)
+}
+
+// item loads item itemID of the round, or with itemID 0 the first the evaluator
+// has not scored.
+func (r *Rounds) item(ctx context.Context, ev Evaluator, roundID, itemID int64) (Item, error) {
 	rd, err := r.Get(ctx, ev, roundID)
 	if err != nil {
 		return Item{}, err
 	}
 	var it Item
 	var passagesJSON, citationsJSON []byte
-	err = r.pool.QueryRow(ctx, `SELECT i.id, i.position, a.question, a.answer, a.passages, a.citations
+	var v [6]*int16
+	var comment *string
+	err = r.pool.QueryRow(ctx, `SELECT i.id, i.position, a.question, a.answer, a.passages, a.citations,
+			s.correct, s.complete, s.plain_language, s.citations_support, s.should_have_handed_off, s.tone, s.comment
 		FROM eval_items i JOIN answers a ON a.id = i.answer_id
-		WHERE i.round_id = $1
-		  AND NOT EXISTS (SELECT 1 FROM eval_scores s WHERE s.item_id = i.id AND s.account_id = $2)
-		ORDER BY i.position LIMIT 1`, roundID, ev.ID).
-		Scan(&it.ID, &it.Position, &it.Question, &it.Answer, &passagesJSON, &citationsJSON)
+		LEFT JOIN eval_scores s ON s.item_id = i.id AND s.account_id = $2
+		WHERE i.round_id = $1 AND CASE WHEN $3::bigint = 0 THEN s.item_id IS NULL ELSE i.id = $3 END
+		ORDER BY i.position LIMIT 1`, roundID, ev.ID, itemID).
+		Scan(&it.ID, &it.Position, &it.Question, &it.Answer, &passagesJSON, &citationsJSON,
+			&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &comment)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Item{}, ErrNotFound
 	}
 	if err != nil {
-		return Item{}, fmt.Errorf("eval: next item: %w", err)
+		return Item{}, fmt.Errorf("eval: item: %w", err)
 	}
 	it.Citations, err = citedSources(passagesJSON, citationsJSON)
 	if err != nil {
-		return Item{}, fmt.Errorf("eval: next item %d: %w", it.ID, err)
+		return Item{}, fmt.Errorf("eval: item %d: %w", it.ID, err)
+	}
+	if comment != nil { // the score's columns are NOT NULL: all there or none
+		it.Mine = &Rating{Correct: int(*v[0]), Complete: int(*v[1]), PlainLanguage: int(*v[2]),
+			CitationsSupport: int(*v[3]), ShouldHaveHandedOff: int(*v[4]), Tone: int(*v[5]), Comment: *comment}
 	}
 	it.Scored, it.Total = rd.Scored, rd.Items
 	return it, nil
+}
+
+// ItemRef is one item in the list of a round's items: enough to find it again.
+type ItemRef struct {
+	ID       int64  `json:"id"`
+	Position int    `json:"position"`
+	Question string `json:"question"` // its first 120 characters
+	Scored   bool   `json:"scored"`   // by the asking evaluator
+}
+
+// Items lists the items of a round of the evaluator's municipality in order, each
+// with whether the evaluator has scored it (never whether others have).
+func (r *Rounds) Items(ctx context.Context, ev Evaluator, roundID int64) ([]ItemRef, error) {
+	if _, err := r.Get(ctx, ev, roundID); err != nil {
+		return nil, err
+	}
+	rows, err := r.pool.Query(ctx, `SELECT i.id, i.position, left(a.question, 120),
+			EXISTS (SELECT 1 FROM eval_scores s WHERE s.item_id = i.id AND s.account_id = $2)
+		FROM eval_items i JOIN answers a ON a.id = i.answer_id
+		WHERE i.round_id = $1 ORDER BY i.position`, roundID, ev.ID)
+	if err != nil {
+		return nil, fmt.Errorf("eval: list items: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[ItemRef])
+	if err != nil {
+		return nil, fmt.Errorf("eval: list items: %w", err)
+	}
+	return list, nil
 }
 
 // citedSources pairs each citation with the retrieved passages of its page.
@@ -383,8 +436,10 @@ func citedSources(passagesJSON, citationsJSON []byte) ([]CitedSource, error) {
 	return cites, nil
 }
 
-// Save stores the evaluator's score of an item of a round of their municipality,
-// replacing an earlier one.
+// Save stores the evaluator's score of an item of a round of their municipality.
+// Saving again changes their score in place: it keeps the time of the first score
+// (created_at, which orders the evaluators of an item for Agreement) and records in
+// updated_at when the values last changed.
 func (r *Rounds) Save(ctx context.Context, ev Evaluator, roundID, itemID int64, s Rating) error {
 	if err := s.Validate(); err != nil {
 		return err
@@ -397,7 +452,12 @@ func (r *Rounds) Save(ctx context.Context, ev Evaluator, roundID, itemID int64, 
 		ON CONFLICT (item_id, account_id) DO UPDATE SET correct = excluded.correct, complete = excluded.complete,
 			plain_language = excluded.plain_language, citations_support = excluded.citations_support,
 			should_have_handed_off = excluded.should_have_handed_off, tone = excluded.tone,
-			comment = excluded.comment, created_at = now()`,
+			comment = excluded.comment,
+			updated_at = CASE WHEN (eval_scores.correct, eval_scores.complete, eval_scores.plain_language,
+					eval_scores.citations_support, eval_scores.should_have_handed_off, eval_scores.tone, eval_scores.comment)
+				IS DISTINCT FROM (excluded.correct, excluded.complete, excluded.plain_language,
+					excluded.citations_support, excluded.should_have_handed_off, excluded.tone, excluded.comment)
+				THEN now() ELSE eval_scores.updated_at END`,
 		itemID, roundID, ev.ID, ev.Municipality,
 		s.Correct, s.Complete, s.PlainLanguage, s.CitationsSupport, s.ShouldHaveHandedOff, s.Tone, s.Comment)
 	if err != nil {
@@ -422,16 +482,20 @@ type ScoreRow struct {
 	Evaluator       string    `json:"evaluator"`
 	AccountID       int64     `json:"-"`
 	Rating          Rating    `json:"score"`
-	ScoredAt        time.Time `json:"scored_at"`
+	ScoredAt        time.Time `json:"scored_at"`       // first scored
+	UpdatedAt       time.Time `json:"updated_at"`      // last changed; ScoredAt when never changed
 	FeedbackUseful  *bool     `json:"feedback_useful"` // nil: the citizen gave none
 	FeedbackComment string    `json:"feedback_comment"`
 }
 
+// scoreRows returns each evaluator's current score of each item of the round (one
+// row per evaluator and item: a changed score has its latest values), ordered by
+// item and then by when each evaluator first scored it.
 func (r *Rounds) scoreRows(ctx context.Context, roundID int64) ([]ScoreRow, error) {
 	rows, err := r.pool.Query(ctx, `SELECT i.id, i.position, a.id, a.question, a.outcome, a.municipality,
 			to_char(a.created_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD'), acc.email, s.account_id,
 			s.correct, s.complete, s.plain_language, s.citations_support, s.should_have_handed_off, s.tone, s.comment,
-			s.created_at, f.useful, coalesce(f.comment, '')
+			s.created_at, s.updated_at, f.useful, coalesce(f.comment, '')
 		FROM eval_scores s
 		JOIN eval_items i ON i.id = s.item_id
 		JOIN answers a ON a.id = i.answer_id
@@ -447,7 +511,7 @@ func (r *Rounds) scoreRows(ctx context.Context, roundID int64) ([]ScoreRow, erro
 		var v [6]int16
 		err := row.Scan(&s.ItemID, &s.Position, &s.AnswerID, &s.Question, &s.Outcome, &s.Municipality, &s.Day,
 			&s.Evaluator, &s.AccountID, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &s.Rating.Comment,
-			&s.ScoredAt, &s.FeedbackUseful, &s.FeedbackComment)
+			&s.ScoredAt, &s.UpdatedAt, &s.FeedbackUseful, &s.FeedbackComment)
 		s.Rating.Correct, s.Rating.Complete, s.Rating.PlainLanguage = int(v[0]), int(v[1]), int(v[2])
 		s.Rating.CitationsSupport, s.Rating.ShouldHaveHandedOff, s.Rating.Tone = int(v[3]), int(v[4]), int(v[5])
 		return s, err
@@ -535,8 +599,9 @@ func groupMeans(rows []ScoreRow, key func(ScoreRow) string) []Means {
 	return out
 }
 
-// agreement pairs the first two scores of each item (rows come ordered by item and
-// time) and computes kappa per rubric item.
+// agreement pairs the scores of the first two evaluators of each item (rows come
+// ordered by item and time of first score, so a changed score keeps its place in
+// the pair but counts with its latest values) and computes kappa per rubric item.
 func agreement(rows []ScoreRow) []Agreement {
 	var first, second []Rating
 	for i := 0; i < len(rows); {

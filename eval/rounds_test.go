@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -266,5 +268,247 @@ func TestRounds(t *testing.T) {
 	}
 	if err := rounds.WriteCSV(ctx, other, rd.ID, io.Discard); !errors.Is(err, eval.ErrNotFound) {
 		t.Errorf("export for another municipality: err %v, want ErrNotFound", err)
+	}
+}
+
+// TestRescore: an evaluator changes scores they gave. The score is changed in place
+// (no second row), keeps the time of the first score and records when it changed;
+// each evaluator sees only their own earlier score; agreement, report and export
+// count the latest values, with the evaluators of an item still paired in the order
+// they first scored it.
+func TestRescore(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	insertAnswers(t, db.Pool, []seed{{"GM0363", "answered", "", 3, time.Hour}})
+	anna := addEvaluator(t, db.Pool, "anna@gemeente.example", "GM0363")
+	bert := addEvaluator(t, db.Pool, "bert@gemeente.example", "GM0363")
+	carl := addEvaluator(t, db.Pool, "carl@gemeente.example", "GM0363")
+	dora := addEvaluator(t, db.Pool, "dora@gemeente.example", "GM0363")
+	other := addEvaluator(t, db.Pool, "olga@elders.example", "GM0599")
+	rounds := eval.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
+	rd, err := rounds.Sample(ctx, "GM0363", time.Now().Add(-24*time.Hour), 3, "Ronde herzien", anna.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := rounds.Items(ctx, anna, rd.ID)
+	if err != nil || len(refs) != 3 {
+		t.Fatalf("Items = %v, %v; want 3", refs, err)
+	}
+	for i, ref := range refs {
+		if ref.Position != i+1 || ref.Scored || !strings.HasPrefix(ref.Question, "Vraag GM0363") {
+			t.Errorf("item ref %d: %+v", i, ref)
+		}
+	}
+	if _, err := rounds.Items(ctx, other, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+		t.Errorf("Items for another municipality: err %v, want ErrNotFound", err)
+	}
+
+	rating := func(correct int, comment string) eval.Rating {
+		return eval.Rating{Correct: correct, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: comment}
+	}
+	// In this order, item by item: Anna first, then Bert, then Carl.
+	first := map[int64][]int{anna.ID: {1, 2, 3}, bert.ID: {4, 5, 2}, carl.ID: {1, 1, 1}}
+	for _, ev := range []eval.Evaluator{anna, bert, carl} {
+		for i, ref := range refs {
+			if err := rounds.Save(ctx, ev, rd.ID, ref.ID, rating(first[ev.ID][i], ev.Email)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	stamps := func(itemID, accountID int64) (created, updated time.Time) {
+		t.Helper()
+		if err := db.Pool.QueryRow(ctx, `SELECT created_at, updated_at FROM eval_scores WHERE item_id = $1 AND account_id = $2`,
+			itemID, accountID).Scan(&created, &updated); err != nil {
+			t.Fatal(err)
+		}
+		return created, updated
+	}
+	created0, updated0 := stamps(refs[0].ID, anna.ID)
+	if !updated0.Equal(created0) {
+		t.Errorf("a new score: updated_at %v, want created_at %v", updated0, created0)
+	}
+
+	// Anna changes her scores of the first two items.
+	annaNew := []int{4, 5, 3}
+	for i := range 2 {
+		if err := rounds.Save(ctx, anna, rd.ID, refs[i].ID, rating(annaNew[i], "herzien")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM eval_scores`).Scan(&n); err != nil || n != 9 {
+		t.Errorf("%d scores after changing two (%v), want 9", n, err)
+	}
+	created1, updated1 := stamps(refs[0].ID, anna.ID)
+	if !created1.Equal(created0) || !updated1.After(created1) {
+		t.Errorf("changed score: created_at %v → %v, updated_at %v; want created_at kept and updated_at later", created0, created1, updated1)
+	}
+	// Saving the same values again is no change.
+	if err := rounds.Save(ctx, anna, rd.ID, refs[0].ID, rating(annaNew[0], "herzien")); err != nil {
+		t.Fatal(err)
+	}
+	if _, updated2 := stamps(refs[0].ID, anna.ID); !updated2.Equal(updated1) {
+		t.Errorf("saving the same score moved updated_at from %v to %v", updated1, updated2)
+	}
+
+	// Each evaluator gets back their own score, nobody else's.
+	for _, tt := range []struct {
+		ev   eval.Evaluator
+		want *eval.Rating
+	}{
+		{anna, &eval.Rating{Correct: 4, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: "herzien"}},
+		{bert, &eval.Rating{Correct: 4, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: bert.Email}},
+		{dora, nil},
+	} {
+		it, err := rounds.Item(ctx, tt.ev, rd.ID, refs[0].ID)
+		if err != nil {
+			t.Fatalf("Item for %s: %v", tt.ev.Email, err)
+		}
+		if (it.Mine == nil) != (tt.want == nil) || (it.Mine != nil && *it.Mine != *tt.want) {
+			t.Errorf("Item for %s: mine %+v, want %+v", tt.ev.Email, it.Mine, tt.want)
+		}
+		if it.ID != refs[0].ID || it.Position != 1 || it.Total != 3 || len(it.Citations) != 1 {
+			t.Errorf("Item for %s: %+v", tt.ev.Email, it)
+		}
+	}
+	if it, err := rounds.Next(ctx, dora, rd.ID); err != nil || it.Mine != nil || it.Position != 1 {
+		t.Errorf("Next for Dora: %+v, %v; want item 1 without a score", it, err)
+	}
+	if _, err := rounds.Next(ctx, anna, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+		t.Errorf("Next for Anna after changing scores: err %v, want ErrNotFound (all scored)", err)
+	}
+	if refs, err := rounds.Items(ctx, anna, rd.ID); err != nil || !refs[0].Scored || !refs[1].Scored || !refs[2].Scored {
+		t.Errorf("Items for Anna: %+v, %v; want all scored", refs, err)
+	}
+	if _, err := rounds.Item(ctx, other, rd.ID, refs[0].ID); !errors.Is(err, eval.ErrNotFound) {
+		t.Errorf("Item for another municipality: err %v, want ErrNotFound", err)
+	}
+
+	// Agreement pairs Anna (first to score each item) with Bert, on Anna's new values.
+	want, err := eval.CohenKappa(annaNew, first[bert.ID])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, wrong := range [][2][]int{{first[anna.ID], first[bert.ID]}, {{4, 5, 3}, {1, 1, 2}}} {
+		if k, err := eval.CohenKappa(wrong[0], wrong[1]); err == nil && math.Abs(k-want) < 1e-9 {
+			t.Fatalf("test data: kappa %v does not tell the pairs apart", k)
+		}
+	}
+	rep, err := rounds.Report(ctx, anna, rd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range rep.Agreement {
+		if a.Key == "correct" && (a.Kappa == nil || math.Abs(*a.Kappa-want) > 1e-12 || a.Items != 3) {
+			t.Errorf("kappa of correct after changing scores: %+v, want %v over 3 items", a, want)
+		}
+	}
+	// Means over 4,5,3 (Anna), 4,5,2 (Bert), 1,1,1 (Carl).
+	if rep.Overall.Scores != 9 || math.Abs(rep.Overall.Means[0]-26.0/9) > 1e-12 {
+		t.Errorf("overall %+v, want 9 scores with a mean correct of %v", rep.Overall, 26.0/9)
+	}
+	for _, row := range rep.Rows {
+		if row.AccountID == anna.ID && row.ItemID == refs[0].ID && (row.Rating.Correct != 4 || !row.UpdatedAt.After(row.ScoredAt)) {
+			t.Errorf("report row of Anna's changed score: %+v", row)
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := rounds.WriteCSV(ctx, anna, rd.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range records[1:] {
+		got = append(got, rec[0]+" "+rec[5]+" "+rec[6]+" "+rec[12])
+	}
+	wantCSV := []string{
+		"1 anna@gemeente.example 4 herzien", "1 bert@gemeente.example 4 bert@gemeente.example", "1 carl@gemeente.example 1 carl@gemeente.example",
+		"2 anna@gemeente.example 5 herzien", "2 bert@gemeente.example 5 bert@gemeente.example", "2 carl@gemeente.example 1 carl@gemeente.example",
+		"3 anna@gemeente.example 3 anna@gemeente.example", "3 bert@gemeente.example 2 bert@gemeente.example", "3 carl@gemeente.example 1 carl@gemeente.example",
+	}
+	if strings.Join(got, "\n") != strings.Join(wantCSV, "\n") {
+		t.Errorf("CSV item, evaluator, correct, comment:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantCSV, "\n"))
+	}
+}
+
+// TestWorkbenchAPIRescore drives the JSON API as the page does: the list of items,
+// one item with the evaluator's own score (and not another's), and a changed score.
+func TestWorkbenchAPIRescore(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	insertAnswers(t, db.Pool, []seed{{"GM0363", "answered", "", 2, time.Hour}})
+	anna := addEvaluator(t, db.Pool, "anna@gemeente.example", "GM0363")
+	bert := addEvaluator(t, db.Pool, "bert@gemeente.example", "GM0363")
+	rounds := eval.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
+	rd, err := rounds.Sample(ctx, "GM0363", time.Now().Add(-24*time.Hour), 2, "Ronde api", anna.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := map[string]eval.Evaluator{"anna": anna, "bert": bert}
+	h := rounds.Handler(func(r *http.Request) (eval.Evaluator, bool) {
+		ev, ok := as[r.Header.Get("X-Test-Evaluator")]
+		return ev, ok
+	})
+	call := func(who, method, path, body string) (int, string) {
+		t.Helper()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("X-Test-Evaluator", who)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	base := fmt.Sprintf("/eval/api/rounds/%d", rd.ID)
+
+	code, body := call("anna", "GET", base+"/items", "")
+	var list struct {
+		Items []eval.ItemRef `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(body), &list); code != http.StatusOK || err != nil || len(list.Items) != 2 || list.Items[0].Scored {
+		t.Fatalf("GET items = %d %s (%v)", code, body, err)
+	}
+	item := list.Items[0].ID
+	score := base + fmt.Sprintf("/items/%d/score", item)
+	annaScore := `{"correct":2,"complete":2,"plain_language":2,"citations_support":2,"should_have_handed_off":0,"tone":2,"comment":"geheim van anna"}`
+	if code, body := call("anna", "POST", score, annaScore); code != http.StatusNoContent {
+		t.Fatalf("POST score = %d %s", code, body)
+	}
+
+	itemPath := base + fmt.Sprintf("/items/%d", item)
+	code, body = call("bert", "GET", itemPath, "")
+	if code != http.StatusOK || !strings.Contains(body, `"mine":null`) || strings.Contains(body, "geheim van anna") {
+		t.Errorf("GET item as Bert = %d %s; want no score, and not Anna's", code, body)
+	}
+	code, body = call("anna", "GET", itemPath, "")
+	if code != http.StatusOK || !strings.Contains(body, `"mine":{"correct":2,`) {
+		t.Errorf("GET item as Anna = %d %s; want her score", code, body)
+	}
+
+	// Anna changes her score: one row, with the new value.
+	if code, body := call("anna", "POST", score, strings.Replace(annaScore, `"correct":2`, `"correct":5`, 1)); code != http.StatusNoContent {
+		t.Fatalf("POST changed score = %d %s", code, body)
+	}
+	code, body = call("anna", "GET", itemPath, "")
+	if code != http.StatusOK || !strings.Contains(body, `"mine":{"correct":5,`) || !strings.Contains(body, `"scored":1`) {
+		t.Errorf("GET item after the change = %d %s; want correct 5 and 1 scored", code, body)
+	}
+	code, body = call("anna", "GET", base+"/items", "")
+	if code != http.StatusOK || !strings.Contains(body, `"scored":true`) || strings.Count(body, `"scored":true`) != 1 {
+		t.Errorf("GET items after scoring one = %d %s", code, body)
+	}
+	code, body = call("bert", "GET", base+"/items", "")
+	if code != http.StatusOK || strings.Contains(body, `"scored":true`) {
+		t.Errorf("GET items as Bert = %d %s; want nothing scored (blind to Anna)", code, body)
+	}
+
+	for _, path := range []string{base + "/items/999999", base + "/items/x", "/eval/api/rounds/999999/items", fmt.Sprintf("/eval/api/rounds/999999/items/%d", item)} {
+		if code, body := call("anna", "GET", path, ""); code != http.StatusNotFound {
+			t.Errorf("GET %s = %d %s, want 404", path, code, body)
+		}
 	}
 }

@@ -20,8 +20,10 @@ const maxSample = 1000
 //
 //	GET  /eval/api/rounds                            the rounds of the evaluator's municipality
 //	POST /eval/api/rounds                            {"since_days", "n", "name"}: sample a new round
-//	GET  /eval/api/rounds/{id}/next                  the next item to score, blind; 404 when done
-//	POST /eval/api/rounds/{id}/items/{item}/score    a Rating; saving again replaces it
+//	GET  /eval/api/rounds/{id}/next                  the next item to score, blind; {"done": true, …} when done
+//	GET  /eval/api/rounds/{id}/items                 every item in order, each with whether the evaluator scored it
+//	GET  /eval/api/rounds/{id}/items/{item}          one item, blind but for the evaluator's own score ("mine")
+//	POST /eval/api/rounds/{id}/items/{item}/score    a Rating; saving again changes the evaluator's score
 //	GET  /eval/api/rounds/{id}/report                the Report
 //	GET  /eval/api/rounds/{id}/export.csv            every score as CSV
 //
@@ -113,6 +115,39 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 			}{true, rd.Scored, rd.Items})
 			return nil
 		}
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, it)
+		return nil
+	})
+	handle("GET /eval/api/rounds/{id}/items", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
+		id, err := pathID(req, "id")
+		if err != nil {
+			return err
+		}
+		list, err := r.Items(req.Context(), ev, id)
+		if err != nil {
+			return err
+		}
+		if list == nil {
+			list = []ItemRef{}
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Items []ItemRef `json:"items"`
+		}{list})
+		return nil
+	})
+	handle("GET /eval/api/rounds/{id}/items/{item}", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
+		id, err := pathID(req, "id")
+		if err != nil {
+			return err
+		}
+		item, err := pathID(req, "item")
+		if err != nil {
+			return err
+		}
+		it, err := r.Item(req.Context(), ev, id, item)
 		if err != nil {
 			return err
 		}

@@ -1,13 +1,16 @@
 // The evaluator workbench: sample rounds of logged answers, score them blind on the
-// rubric, read the report. It speaks the JSON API under /eval/api/ and reads the
-// CSRF token from /staff/session. All server text goes in as text nodes (el).
+// rubric (going back to change one's own earlier scores), read the report. It speaks
+// the JSON API under /eval/api/ and reads the CSRF token from /staff/session. All
+// server text goes in as text nodes (el).
 import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const nl = (x, digits = 2) => x.toLocaleString("nl-NL", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const outcomeNames = { answered: "Beantwoord", refused: "Geweigerd", handoff: "Doorverbonden" };
 
-const state = { csrf: "", rubric: [], rounds: [], round: null, item: null };
+// items: the round's items in order, each with whether this evaluator scored it;
+// position: that of the item on screen (one past the last when all are done).
+const state = { csrf: "", rubric: [], rounds: [], round: null, items: [], position: 0, item: null, seq: 0 };
 
 class APIError extends Error {}
 
@@ -153,37 +156,93 @@ function buildRubric() {
 async function openScoring(round) {
   clearAlert();
   state.round = round;
+  state.items = [];
   if (!$("ev-rubric").firstChild) {
     buildRubric();
   }
   $("ev-score-title").textContent = `Beoordelen: ${round.name}`;
+  $("ev-overview").open = false;
   show("score");
+  await loadItems();
   await nextItem();
 }
 
-function progress(scored, total) {
-  $("ev-progress-text").textContent = `${Math.min(scored + 1, total)} van ${total}`;
+// load runs one request for the scoring view and drops its answer when a later one
+// was started meanwhile (a quick "Vorig antwoord, Vorig antwoord").
+async function load(path) {
+  const seq = ++state.seq;
+  const data = await api("GET", path);
+  return seq === state.seq ? data : null;
+}
+
+async function loadItems() {
+  const data = await api("GET", `/eval/api/rounds/${state.round.id}/items`);
+  state.items = data.items;
+  renderItems();
+}
+
+// renderItems shows the overview of the round's items, marks the one on screen and
+// sets which step buttons apply.
+function renderItems() {
+  const scored = state.items.filter((x) => x.scored).length;
+  $("ev-overview-summary").textContent = `Overzicht van de antwoorden (${scored} van ${state.items.length} beoordeeld)`;
+  $("ev-items").replaceChildren(...state.items.map((x) =>
+    el("li", {},
+      el("button", { type: "button", class: "ev-itemlink", "data-item": x.id, "aria-current": x.position === state.position ? "true" : null },
+        el("span", { class: "ev-itemlink__pos" }, `Antwoord ${x.position}`),
+        el("span", { class: "ev-itemlink__question" }, x.question),
+        el("span", { class: x.scored ? "ev-itemlink__state ev-itemlink__state--done" : "ev-itemlink__state" },
+          x.scored ? "beoordeeld" : "nog niet beoordeeld")))));
+  $("ev-prev").disabled = !state.items.some((x) => x.position < state.position);
+  $("ev-next").disabled = !state.items.some((x) => x.position > state.position);
+}
+
+function progress(text, scored, total) {
+  $("ev-progress-text").textContent = text;
   $("ev-progress").max = Math.max(total, 1);
   $("ev-progress").value = scored;
 }
 
 async function nextItem() {
-  const it = await api("GET", `/eval/api/rounds/${state.round.id}/next`);
+  const it = await load(`/eval/api/rounds/${state.round.id}/next`);
+  if (it) {
+    showItem(it);
+  }
+}
+
+async function openItem(id) {
+  clearAlert();
+  const it = await load(`/eval/api/rounds/${state.round.id}/items/${id}`);
+  if (it) {
+    showItem(it);
+  }
+}
+
+// step opens the item before (-1) or after (+1) the one on screen, without saving.
+function step(delta) {
+  const target = state.items.find((x) => x.position === state.position + delta);
+  if (target) {
+    openItem(target.id).catch(alertError);
+  }
+}
+
+function showItem(it) {
   if (it.done) {
     state.item = null;
+    state.position = state.items.length + 1;
     $("ev-item").hidden = true;
     $("ev-done").hidden = false;
-    $("ev-progress-text").textContent = `${it.scored} van ${it.total} beoordeeld`;
-    $("ev-progress").max = Math.max(it.total, 1);
-    $("ev-progress").value = it.scored;
+    progress(`${it.scored} van ${it.total} beoordeeld`, it.scored, it.total);
     $("ev-done-text").textContent = "U heeft alle antwoorden van deze ronde beoordeeld. Dank u wel.";
+    renderItems();
     $("ev-done-text").focus();
     return;
   }
   state.item = it;
+  state.position = it.position;
   $("ev-item").hidden = false;
   $("ev-done").hidden = true;
-  progress(it.scored, it.total);
+  progress(`Antwoord ${it.position} van ${it.total} · ${it.scored} beoordeeld`, it.scored, it.total);
   $("ev-question").textContent = it.question;
   $("ev-answer").textContent = it.answer;
   $("ev-sources").replaceChildren(...it.citations.map((c) =>
@@ -195,9 +254,25 @@ async function nextItem() {
   $("ev-sources-empty").hidden = it.citations.length > 0;
   $("ev-form").reset();
   $("ev-form-error").textContent = "";
-  const first = document.querySelector("#ev-rubric input");
+  // Only ever the evaluator's own earlier score: the API sends no one else's.
+  if (it.mine) {
+    for (const item of state.rubric) {
+      const radio = $(`ev-${item.key}-${it.mine[item.key]}`);
+      if (radio) {
+        radio.checked = true;
+      }
+    }
+    $("ev-comment").value = it.mine.comment;
+  }
+  $("ev-mine-note").hidden = !it.mine;
+  if (it.mine) {
+    $("ev-announce").textContent = `Antwoord ${it.position}: u heeft dit al beoordeeld, uw score staat ingevuld.`;
+  }
+  $("ev-save").textContent = it.mine ? "Wijziging opslaan" : "Opslaan en volgende";
+  renderItems();
+  const first = document.querySelector("#ev-rubric fieldset");
   if (first) {
-    first.focus();
+    (first.querySelector("input:checked") || first.querySelector("input")).focus();
   }
 }
 
@@ -213,10 +288,18 @@ function currentFieldset() {
 }
 
 function onKey(ev) {
-  if ($("ev-score").hidden || !state.item || ev.altKey || ev.ctrlKey || ev.metaKey) {
+  if ($("ev-score").hidden || ev.altKey || ev.ctrlKey || ev.metaKey) {
     return;
   }
   const inText = ev.target instanceof HTMLTextAreaElement || (ev.target instanceof HTMLInputElement && ev.target.type !== "radio");
+  if (!inText && (ev.key === "<" || ev.key === "," || ev.key === ">" || ev.key === ".")) {
+    ev.preventDefault();
+    step(ev.key === "<" || ev.key === "," ? -1 : 1);
+    return;
+  }
+  if (!state.item) {
+    return;
+  }
   if (ev.key === "Enter" && !ev.shiftKey && !(ev.target instanceof HTMLButtonElement) && !(ev.target instanceof HTMLAnchorElement)) {
     if (ev.target.closest && ev.target.closest("#ev-form")) {
       ev.preventDefault();
@@ -264,9 +347,14 @@ async function save() {
     return;
   }
   button.disabled = true;
+  const it = state.item;
   try {
-    await api("POST", `/eval/api/rounds/${state.round.id}/items/${state.item.id}/score`, rating);
-    $("ev-announce").textContent = "Opgeslagen.";
+    await api("POST", `/eval/api/rounds/${state.round.id}/items/${it.id}/score`, rating);
+    const ref = state.items.find((x) => x.id === it.id);
+    if (ref) {
+      ref.scored = true;
+    }
+    $("ev-announce").textContent = it.mine ? `Wijziging van antwoord ${it.position} opgeslagen.` : "Opgeslagen.";
     await nextItem();
   } finally {
     button.disabled = false;
@@ -360,6 +448,7 @@ async function home() {
   clearAlert();
   state.round = null;
   state.item = null;
+  state.seq++;
   show("home");
   await loadRounds();
   $("ev-rounds-title").focus();
@@ -390,6 +479,14 @@ async function start() {
   document.addEventListener("keydown", onKey);
   $("ev-score-back").addEventListener("click", () => home().catch(alertError));
   $("ev-report-back").addEventListener("click", () => home().catch(alertError));
+  $("ev-prev").addEventListener("click", () => step(-1));
+  $("ev-next").addEventListener("click", () => step(1));
+  $("ev-items").addEventListener("click", (ev) => {
+    const button = ev.target.closest("button[data-item]");
+    if (button) {
+      openItem(Number(button.dataset.item)).catch(alertError);
+    }
+  });
   $("ev-logout").addEventListener("click", () => logout());
   await loadRounds();
   document.body.dataset.ready = "true";
