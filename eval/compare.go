@@ -50,23 +50,22 @@ type Comparison struct {
 	Unchanged int      // questions in both that did not get worse
 }
 
-// Compare compares every figure of Catalog and every question of two runs.
+// Compare compares every figure of Catalog and every question of two runs, and the
+// model-judged figures (JudgedCatalog) when both runs have them. Answer relevance
+// measured in two different ways (embedding, rating) is not compared.
 func Compare(old, new Result) Comparison {
 	var c Comparison
 	for _, info := range Catalog() {
-		o, n := info.Value(old.Metrics), info.Value(new.Metrics)
-		d := Delta{Metric: info, Old: o, New: n, Change: n - o}
-		switch {
-		case !o.Defined() || !n.Defined():
-			d.Verdict, d.Change = Undefined, NA()
-		case math.Abs(float64(d.Change)) < info.resolution():
-			d.Verdict = Unchanged // too small to show
-		case (d.Change > 0) == (info.Better == HigherIsBetter):
-			d.Verdict = Better
-		default:
-			d.Verdict = Worse
+		c.Deltas = append(c.Deltas, delta(info, info.Value(old.Metrics), info.Value(new.Metrics)))
+	}
+	if old.Metrics.Judged != nil && new.Metrics.Judged != nil {
+		for _, info := range JudgedCatalog() {
+			d := delta(info, info.Value(old.Metrics), info.Value(new.Metrics))
+			if info.Key == "answer_relevance" && relevanceMethod(old) != relevanceMethod(new) {
+				d.Verdict, d.Change = Undefined, NA()
+			}
+			c.Deltas = append(c.Deltas, d)
 		}
-		c.Deltas = append(c.Deltas, d)
 	}
 	before := map[string]QuestionResult{}
 	for _, q := range old.Questions {
@@ -92,6 +91,28 @@ func Compare(old, new Result) Comparison {
 		}
 	}
 	return c
+}
+
+func delta(info MetricInfo, o, n Figure) Delta {
+	d := Delta{Metric: info, Old: o, New: n, Change: n - o}
+	switch {
+	case !o.Defined() || !n.Defined():
+		d.Verdict, d.Change = Undefined, NA()
+	case math.Abs(float64(d.Change)) < info.resolution():
+		d.Verdict = Unchanged // too small to show
+	case (d.Change > 0) == (info.Better == HigherIsBetter):
+		d.Verdict = Better
+	default:
+		d.Verdict = Worse
+	}
+	return d
+}
+
+func relevanceMethod(r Result) string {
+	if r.Judge == nil {
+		return ""
+	}
+	return r.Judge.RelevanceMethod
 }
 
 // worse lists how question q got worse from o: its best expected page ranked lower,

@@ -65,6 +65,25 @@ type reportView struct {
 	Latency                     histogram
 	Confusion                   confusionView
 	Failed                      []failedRow
+	Judged                      *judgedView // nil when no model judged the answers
+}
+
+// judgedView is the section on the model-judged figures.
+type judgedView struct {
+	Model, Relevance string
+	Answers          int
+	Claims           string
+	Rows             []judgedRow
+	NotJudged        []notJudgedRow
+}
+
+type judgedRow struct {
+	Label, Value      string
+	Judged, NotJudged int
+}
+
+type notJudgedRow struct {
+	ID, Metric, Reason string
 }
 
 type summarySection struct {
@@ -132,6 +151,10 @@ func newReportView(r Result) reportView {
 		N:          r.Metrics.N,
 	}
 	cat := Catalog()
+	if r.Metrics.Judged != nil {
+		cat = append(cat, JudgedCatalog()...)
+		v.Judged = newJudgedView(r)
+	}
 	for _, info := range cat {
 		if len(v.Sections) == 0 || v.Sections[len(v.Sections)-1].Name != info.Section {
 			v.Sections = append(v.Sections, summarySection{Name: info.Section})
@@ -193,6 +216,30 @@ func newReportView(r Result) reportView {
 	v.Latency = newHistogram("chart-latency", "Latency per question", total, r.Metrics.TotalP50, r.Metrics.TotalP95)
 	v.Confusion = newConfusionView(r.Metrics)
 	v.Failed = failedRows(r.Questions)
+	return v
+}
+
+func newJudgedView(r Result) *judgedView {
+	jm := r.Metrics.Judged
+	v := &judgedView{Model: "unknown", Relevance: "unknown", Answers: jm.Answers,
+		Claims: fmt.Sprintf("%d of %d claims of the answers judged were supported by their cited passages.", jm.SupportedClaims, jm.Claims)}
+	if r.Judge != nil {
+		v.Model, v.Relevance = r.Judge.Model, r.Judge.Describe()
+	}
+	for _, info := range JudgedCatalog() {
+		v.Rows = append(v.Rows, judgedRow{Label: info.Label, Value: info.Format(info.Value(r.Metrics)),
+			Judged: info.Base(r.Metrics), NotJudged: NotJudged(info.Key, r.Metrics)})
+	}
+	for _, q := range r.Questions {
+		if j := q.Judgement; j != nil {
+			if j.FaithfulnessError != "" {
+				v.NotJudged = append(v.NotJudged, notJudgedRow{ID: q.ID, Metric: "Faithfulness", Reason: j.FaithfulnessError})
+			}
+			if j.RelevanceError != "" {
+				v.NotJudged = append(v.NotJudged, notJudgedRow{ID: q.ID, Metric: "Answer relevance", Reason: j.RelevanceError})
+			}
+		}
+	}
 	return v
 }
 

@@ -24,9 +24,12 @@ const ResultFile = "result.json"
 // municipality and per topic, and one row per question. It is what result.json holds
 // (see eval/testdata/README.md).
 type Result struct {
-	Golden         string           `json:"golden"`
-	Created        time.Time        `json:"created"`
-	MinSupport     float64          `json:"min_support"` // support a cited passage must give a sentence
+	Golden     string    `json:"golden"`
+	Created    time.Time `json:"created"`
+	MinSupport float64   `json:"min_support"` // support a cited passage must give a sentence
+	// Judge is the language model that judged the answers (eval run --judge); nil,
+	// and absent from the JSON, when none did.
+	Judge          *JudgeInfo       `json:"judge,omitempty"`
 	Metrics        Metrics          `json:"metrics"`
 	ByMunicipality []Group          `json:"by_municipality"`
 	ByTopic        []Group          `json:"by_topic"`
@@ -70,6 +73,9 @@ type QuestionResult struct {
 	RetrievalMs        float64          `json:"retrieval_ms"`
 	AnsweringMs        float64          `json:"answering_ms"`
 	TotalMs            float64          `json:"total_ms"`
+	// Judgement is the model's judgement of an answered question, nil when the run
+	// had no judge.
+	Judgement *Judgement `json:"judgement,omitempty"`
 }
 
 // CitedPage is one citation of an answer, judged.
@@ -131,6 +137,11 @@ func (q QuestionResult) Problems() []string {
 	}
 	if missing := q.missingFacts(); len(missing) > 0 {
 		p = append(p, "key facts missing: "+quoteList(missing))
+	}
+	if j := q.Judgement; j != nil && j.Faithfulness.Defined() {
+		if u := j.Unsupported(); len(u) > 0 {
+			p = append(p, fmt.Sprintf("model-judged: %d of %d claims not supported by the cited passages: %s", len(u), len(j.Claims), quoteList(u)))
+		}
 	}
 	return p
 }
@@ -278,6 +289,10 @@ type Metrics struct {
 	RetrievalP95 Figure `json:"retrieval_ms_p95"`
 	AnsweringP50 Figure `json:"answering_ms_p50"`
 	AnsweringP95 Figure `json:"answering_ms_p95"`
+
+	// Judged are the model-judged figures; nil, and absent from the JSON, when the
+	// run had no judge.
+	Judged *JudgedMetrics `json:"judged,omitempty"`
 }
 
 // modes in the order results show them: the service's mode first.
@@ -285,9 +300,23 @@ func modes() []retrieval.Mode {
 	return []retrieval.Mode{retrieval.Hybrid, retrieval.TextOnly, retrieval.VectorOnly}
 }
 
-// Summarise computes the figures of a set of question results.
+// Summarise computes the figures of a set of question results, the model-judged ones
+// too when any question was judged.
 func Summarise(rs []QuestionResult) Metrics {
+	return summarise(rs, anyJudged(rs))
+}
+
+func anyJudged(rs []QuestionResult) bool {
+	return slices.ContainsFunc(rs, func(q QuestionResult) bool { return q.Judgement != nil })
+}
+
+// summarise computes the figures; judged adds the model-judged ones, so that every
+// group of a judged run has them, undefined where it has no answers.
+func summarise(rs []QuestionResult, judged bool) Metrics {
 	m := Metrics{N: len(rs), Confusion: newConfusion()}
+	if judged {
+		m.Judged = summariseJudged(rs)
+	}
 	for _, mode := range modes() {
 		if rm := modeMetrics(rs, mode.String()); rm.N > 0 {
 			m.Modes = append(m.Modes, rm)
@@ -398,27 +427,44 @@ func relevance(ranks []int, k int) []bool {
 // Build assembles a Result from question results: the figures over all of them and
 // per municipality and topic.
 func Build(golden string, created time.Time, minSupport float64, rs []QuestionResult) Result {
+	judged := anyJudged(rs)
 	return Result{
 		Golden:         golden,
 		Created:        created,
 		MinSupport:     minSupport,
-		Metrics:        Summarise(rs),
-		ByMunicipality: split(rs, QuestionResult.MunicipalityGroup),
-		ByTopic:        split(rs, func(q QuestionResult) string { return cmp.Or(q.Topic, "other") }),
+		Metrics:        summarise(rs, judged),
+		ByMunicipality: split(rs, judged, QuestionResult.MunicipalityGroup),
+		ByTopic:        split(rs, judged, func(q QuestionResult) string { return cmp.Or(q.Topic, "other") }),
 		Questions:      rs,
+	}
+}
+
+// markJudged gives every figure set of a judged run its model-judged figures, also
+// when no question was answered and so none was judged.
+func (r *Result) markJudged() {
+	none := func(m *Metrics) {
+		if m.Judged == nil {
+			m.Judged = summariseJudged(nil)
+		}
+	}
+	none(&r.Metrics)
+	for _, gs := range [][]Group{r.ByMunicipality, r.ByTopic} {
+		for i := range gs {
+			none(&gs[i].Metrics)
+		}
 	}
 }
 
 // split summarises the questions per group, groups sorted by name with "national"
 // first.
-func split(rs []QuestionResult, key func(QuestionResult) string) []Group {
+func split(rs []QuestionResult, judged bool, key func(QuestionResult) string) []Group {
 	by := map[string][]QuestionResult{}
 	for _, r := range rs {
 		by[key(r)] = append(by[key(r)], r)
 	}
 	var gs []Group
 	for name, members := range by {
-		gs = append(gs, Group{Name: name, Metrics: Summarise(members)})
+		gs = append(gs, Group{Name: name, Metrics: summarise(members, judged)})
 	}
 	slices.SortFunc(gs, func(a, b Group) int {
 		if (a.Name == National) != (b.Name == National) {

@@ -27,6 +27,9 @@ type Runner struct {
 	// DefaultMinSupport. A citation or sentence is supported when its support
 	// reaches it.
 	MinSupport float64
+	// Judge, if not nil, also judges every answered question with a language model
+	// (see Judge): slower, and not deterministic.
+	Judge *Judge
 }
 
 func (r Runner) minSupport() float64 { return cmp.Or(r.MinSupport, DefaultMinSupport) }
@@ -56,7 +59,13 @@ func (r Runner) Run(ctx context.Context, golden string, qs []Question, warm int)
 	for i := range rows {
 		rows[i].Ranks = ranks[i]
 	}
-	return Build(golden, time.Now().UTC().Truncate(time.Second), r.minSupport(), rows), nil
+	res := Build(golden, time.Now().UTC().Truncate(time.Second), r.minSupport(), rows)
+	if r.Judge != nil {
+		info := r.Judge.Info()
+		res.Judge = &info
+		res.markJudged()
+	}
+	return res, nil
 }
 
 // Retrieval ranks pages for every question with expected pages and scores the ranking.
@@ -95,8 +104,8 @@ func (r Runner) ranks(ctx context.Context, q Question, mode retrieval.Mode) ([]i
 }
 
 // Answers asks every question through the service and scores the answers (the
-// retrieval figures stay undefined: see Run). The first warm questions are asked once
-// before measuring, so that timings are warm.
+// retrieval figures stay undefined: see Run), with the Judge when there is one. The
+// first warm questions are asked once before measuring, so that timings are warm.
 func (r Runner) Answers(ctx context.Context, qs []Question, warm int) (Metrics, []QuestionResult, error) {
 	for _, q := range qs[:min(warm, len(qs))] {
 		if _, err := r.Service.Ask(ctx, q.Question, q.Municipality, nil); err != nil {
@@ -109,7 +118,15 @@ func (r Runner) Answers(ctx context.Context, qs []Question, warm int) (Metrics, 
 		if err != nil {
 			return Metrics{}, nil, fmt.Errorf("eval: %s: %w", q.ID, err)
 		}
-		rows = append(rows, r.score(q, a))
+		res := r.score(q, a)
+		if r.Judge != nil && a.Outcome == chat.Answered {
+			j, err := r.Judge.Judge(ctx, q.Question, a)
+			if err != nil {
+				return Metrics{}, nil, fmt.Errorf("eval: %s: %w", q.ID, err)
+			}
+			res.Judgement = &j
+		}
+		rows = append(rows, res)
 	}
 	return Summarise(rows), rows, nil
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // chatService builds the answering service on the index: the configured embedder,
-// the term statistics and, when configured, a language model.
-func (a *app) chatService(ctx context.Context, store *retrieval.Store) (*chat.Service, retrieval.Embedder, error) {
+// the term statistics and, when configured and useModel, a language model.
+func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel bool) (*chat.Service, retrieval.Embedder, error) {
 	vecs, err := a.vectors(ctx, store)
 	if err != nil {
 		return nil, nil, err
@@ -27,7 +27,7 @@ func (a *app) chatService(ctx context.Context, store *retrieval.Store) (*chat.Se
 		return nil, nil, err
 	}
 	var gen *chat.Generative
-	if a.cfg.LLM != "" {
+	if a.cfg.LLM != "" && useModel {
 		m, err := llm.NewChatModel(llm.ChatConfig{
 			Provider: a.cfg.LLM, URL: a.cfg.LLMURL, Model: a.cfg.LLMModel, APIKey: a.cfg.LLMKey, Timeout: a.cfg.LLMTimeout,
 		})
@@ -72,7 +72,7 @@ func cmdAsk(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	svc, _, err := a.chatService(ctx, store)
+	svc, _, err := a.chatService(ctx, store, true)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,12 +18,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vraagbaak/vraagbaak/eval"
+	"github.com/vraagbaak/vraagbaak/internal/llm"
 	"github.com/vraagbaak/vraagbaak/internal/samplesite"
 	"github.com/vraagbaak/vraagbaak/staff"
 	"github.com/vraagbaak/vraagbaak/web"
 )
 
-const evalUsage = `eval: usage: vraagbaak eval run --golden FILE [--out DIR] [--warm N]
+const evalUsage = `eval: usage: vraagbaak eval run --golden FILE [--out DIR] [--warm N] [--judge [--judge-model NAME]] [--builtin]
        vraagbaak eval compare OLD NEW [--fail-on-worse] [--tolerance 0.01]
        vraagbaak eval sample --by EMAIL [--since 7d] [--n 100] [--municipality GM0363] [--name NAME]
        vraagbaak eval round-report --round ID --by EMAIL`
@@ -54,15 +56,24 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 }
 
 func evalRun(ctx context.Context, a *app, args []string) error {
-	fs := newFlags(a, "eval run", "eval run --golden FILE [--out DIR] [--warm N]")
+	fs := newFlags(a, "eval run", "eval run --golden FILE [--out DIR] [--warm N] [--judge [--judge-model NAME]] [--builtin]")
 	golden := fs.String("golden", "eval/testdata/dev.jsonl", "golden question set (JSON Lines)")
 	out := fs.String("out", "", "directory to write result.json and report.html to")
 	warm := fs.Int("warm", 10, "questions asked once before measuring, so that timings are warm")
+	judge := fs.Bool("judge", false, "also have the language model of VRAAGBAAK_LLM judge every answer: faithfulness and answer relevance (slower, not deterministic)")
+	judgeModel := fs.String("judge-model", "", "with --judge: the model that judges, on the server of VRAAGBAAK_LLM (default VRAAGBAAK_LLM_MODEL, the model that may also write the answers)")
+	builtin := fs.Bool("builtin", false, "answer with the built-in extractive answerer even when VRAAGBAAK_LLM is set (to have the model judge the built-in answers)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval run: unexpected argument %q", fs.Arg(0))
+	}
+	if *judgeModel != "" && !*judge {
+		return errors.New("eval run: --judge-model needs --judge")
+	}
+	if *judge && a.cfg.LLM == "" {
+		return errors.New("eval run: --judge needs a language model: set VRAAGBAAK_LLM (ollama or openai), VRAAGBAAK_LLM_MODEL and, if needed, VRAAGBAAK_LLM_URL")
 	}
 	qs, err := eval.LoadGolden(*golden)
 	if err != nil {
@@ -73,11 +84,18 @@ func evalRun(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	svc, emb, err := a.chatService(ctx, store)
+	svc, emb, err := a.chatService(ctx, store, !*builtin)
 	if err != nil {
 		return err
 	}
 	r := eval.Runner{Store: store, Embed: emb, Service: svc, Sites: sampleSites()}
+	if *judge {
+		if r.Judge, err = a.judge(*judgeModel); err != nil {
+			return err
+		}
+		info := r.Judge.Info()
+		a.log.Info("eval run: a language model judges the answers", "model", info.Model, "relevance", info.RelevanceMethod)
+	}
 	res, err := r.Run(ctx, *golden, qs, *warm)
 	if err != nil {
 		return err
@@ -100,6 +118,29 @@ func evalRun(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
+// judge builds the answer judge on the configured language model, or on model on the
+// same server. Answer relevance is measured with the embedding service when one is
+// configured; the built-in embedder is a retrieval model fit on the index, not one
+// for the similarity of two questions, so with it the model rates relevance instead.
+func (a *app) judge(model string) (*eval.Judge, error) {
+	m, err := llm.NewChatModel(llm.ChatConfig{
+		Provider: a.cfg.LLM, URL: a.cfg.LLMURL, Model: cmp.Or(model, a.cfg.LLMModel), APIKey: a.cfg.LLMKey,
+		Timeout: a.cfg.LLMTimeout, MaxTokens: 1024, // the claims and verdicts of a long answer
+	})
+	if err != nil {
+		return nil, fmt.Errorf("eval run: judge: %w", err)
+	}
+	j := &eval.Judge{Generate: m.Generate, Model: m.Name}
+	if a.cfg.Embedder != embedderBuiltin {
+		e, err := a.service()
+		if err != nil {
+			return nil, fmt.Errorf("eval run: judge: %w", err)
+		}
+		j.Embed, j.EmbedName = e, e.Name
+	}
+	return j, nil
+}
+
 // printResult writes the figures of a run as tables: retrieval per mode, every
 // figure, and the headline figures per municipality and per topic.
 func printResult(w io.Writer, res eval.Result) error {
@@ -118,6 +159,16 @@ func printResult(w io.Writer, res eval.Result) error {
 		}
 		fmt.Fprintf(tw, "  %s%s\t%s\t%d\t%s\n", info.Label, headlineMark(info), info.Format(info.Value(m)), info.Base(m), info.Of)
 	}
+	if m.Judged != nil {
+		section := "model-judged"
+		if res.Judge != nil {
+			section = fmt.Sprintf("model-judged by %s (answer relevance by %s)", judgeName(*res.Judge), res.Judge.RelevanceMethod)
+		}
+		fmt.Fprintf(tw, "%s\t\t\t\n", section)
+		for _, info := range eval.JudgedCatalog() {
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s, %d not judged\n", info.Label, info.Format(info.Value(m)), info.Base(m), info.Of, eval.NotJudged(info.Key, m))
+		}
+	}
 	fmt.Fprintln(tw, "(* headline figure)\t\t\t")
 	for _, split := range []struct {
 		name   string
@@ -128,8 +179,13 @@ func printResult(w io.Writer, res eval.Result) error {
 		for _, info := range eval.Catalog() {
 			if info.Headline {
 				heads = append(heads, info)
-				fmt.Fprintf(tw, "\t%s", info.Label)
 			}
+		}
+		if m.Judged != nil {
+			heads = append(heads, eval.JudgedCatalog()...)
+		}
+		for _, info := range heads {
+			fmt.Fprintf(tw, "\t%s", info.Label)
 		}
 		fmt.Fprintln(tw)
 		for _, g := range split.groups {
@@ -201,6 +257,9 @@ func printComparison(w io.Writer, paths []string, old, cur eval.Result, c eval.C
 	if old.Golden != cur.Golden {
 		fmt.Fprintln(w, "note: the two runs used different golden sets")
 	}
+	if note := judgeNote(old, cur); note != "" {
+		fmt.Fprintln(w, "note: "+note)
+	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\told\tnew\tchange\t")
@@ -232,6 +291,31 @@ func printComparison(w io.Writer, paths []string, old, cur eval.Result, c eval.C
 		fmt.Fprintf(w, "%d only in new: %s\n", len(c.OnlyNew), someIDs(c.OnlyNew))
 	}
 	return nil
+}
+
+// judgeNote says how the model-judged figures of two runs differ, "" if they are alike.
+func judgeNote(old, cur eval.Result) string {
+	oj, nj := old.Metrics.Judged != nil, cur.Metrics.Judged != nil
+	switch {
+	case oj && !nj:
+		return "only the old run has model-judged figures (eval run --judge); they are not compared"
+	case !oj && nj:
+		return "only the new run has model-judged figures (eval run --judge); they are not compared"
+	case !oj || old.Judge == nil || cur.Judge == nil:
+		return ""
+	case old.Judge.RelevanceMethod != cur.Judge.RelevanceMethod:
+		return fmt.Sprintf("answer relevance was measured by %s in the old run and by %s in the new one; it is not compared", old.Judge.RelevanceMethod, cur.Judge.RelevanceMethod)
+	case old.Judge.Model != cur.Judge.Model || old.Judge.Embedder != cur.Judge.Embedder:
+		return fmt.Sprintf("the answers were judged by %s in the old run and by %s in the new one", judgeName(*old.Judge), judgeName(*cur.Judge))
+	}
+	return ""
+}
+
+func judgeName(j eval.JudgeInfo) string {
+	if j.Embedder != "" {
+		return j.Model + " with " + j.Embedder
+	}
+	return j.Model
 }
 
 // someIDs lists the first ten IDs.

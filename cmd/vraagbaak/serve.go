@@ -47,7 +47,7 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 // health and metrics endpoints, and the retention job. ready, if not nil, receives
 // the address it listens on.
 func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.Store, addr string, municipalities map[string]string, ready chan<- string) error {
-	svc, _, err := a.chatService(ctx, store)
+	svc, _, err := a.chatService(ctx, store, true)
 	if err != nil {
 		return err
 	}
