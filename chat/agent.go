@@ -163,6 +163,15 @@ func (s *Server) agentPresence(c *client) {
 			s.agentsMu.Unlock()
 			if last { // another console of this agent on this instance keeps them online
 				_ = s.convs.SeeAgent(ctx, *c.agent, s.instance, false)
+				// A console that connected meanwhile may have marked them online before
+				// that delete; mark them again. One that connects after this check marks
+				// them online itself, after the delete.
+				s.agentsMu.Lock()
+				again := s.agentConns[c.agent.ID] > 0
+				s.agentsMu.Unlock()
+				if again {
+					_ = s.convs.SeeAgent(ctx, *c.agent, s.instance, true)
+				}
 			}
 			_ = s.convs.publish(ctx, event{Kind: eventQueue, Municipality: c.agent.Municipality})
 			cancel()
@@ -234,6 +243,7 @@ func (s *Server) agentMessage(c *client, m inMessage) bool {
 		return true
 	case "close.view":
 		s.hub.subscribe(c, watchTopic(m.ConvID), true)
+		c.forget(watchTopic(m.ConvID))
 		return true
 	case "claim":
 		err = s.convs.Claim(ctx, m.ConvID, a)
@@ -308,15 +318,19 @@ func (s *Server) agentMessage(c *client, m inMessage) bool {
 }
 
 // openConversation sends an agent a conversation's transcript, with the bot's
-// answers and their citations, and keeps them informed of what follows.
+// answers and their citations, and keeps them informed of what follows: the messages
+// stored after the transcript, each once (see gate).
 func (s *Server) openConversation(ctx context.Context, c *client, convID int64) {
-	s.hub.subscribe(c, watchTopic(convID), false)
+	topic := watchTopic(convID)
+	c.hold(topic)
+	s.hub.subscribe(c, topic, false)
 	conv, err := s.convs.Get(ctx, convID)
 	var history []Message
 	if err == nil {
 		history, err = s.convs.History(ctx, convID)
 	}
 	if err != nil {
+		c.release(topic, nil, 0)
 		s.staffError(c, ErrCodeUnavailable, "")
 		return
 	}
@@ -327,5 +341,9 @@ func (s *Server) openConversation(ctx context.Context, c *client, convID int64) 
 	if out.Messages == nil {
 		out.Messages = []Message{}
 	}
-	c.sendJSON(out)
+	last := 0
+	if n := len(history); n > 0 {
+		last = history[n-1].Seq
+	}
+	c.release(topic, mustJSON(out), last)
 }

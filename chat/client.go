@@ -126,6 +126,9 @@ type client struct {
 	answerMu   sync.Mutex
 	answerStop context.CancelFunc // cancels the answer in progress
 
+	gateMu sync.Mutex
+	gates  map[string]*gate // by topic: conversations whose history is being sent
+
 	// Set by hello, then read-only.
 	conv      Conversation
 	questions chan Message // stored questions waiting for an answer
@@ -135,7 +138,7 @@ type client struct {
 func newClient(s *Server, conn *websocket.Conn, municipality, ip string) *client {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &client{s: s, conn: conn, municipality: municipality, ip: ip,
-		send: make(chan frame, 64), done: make(chan struct{}), ctx: ctx, cancel: cancel}
+		send: make(chan frame, 64), done: make(chan struct{}), ctx: ctx, cancel: cancel, gates: map[string]*gate{}}
 }
 
 // frame is what the writer sends: a text message, or a close after the messages
@@ -209,6 +212,91 @@ func (c *client) enqueue(b []byte) {
 	default:
 		c.s.log.Warn("websocket send buffer full; dropping the connection", "conversation", c.conv.ID)
 		go c.closeWith(websocket.ClosePolicyViolation, "te langzaam")
+	}
+}
+
+// A gate makes a conversation's history and its live messages meet without a gap or
+// a repeat. The history is read after subscribing to the conversation's topic, so a
+// message stored meanwhile is both in the history and delivered live, and a live
+// message could overtake the history. While a history is read (hold … release), the
+// gate holds the topic's deliveries back; release sends the history and then only the
+// held and later messages that come after it (by seq). Messages are numbered in the
+// order they are committed, so a history is every message up to its last seq.
+type gate struct {
+	reading int // histories being read; deliveries are held while > 0
+	last    int // the last seq of the history sent last
+	held    []delivery
+}
+
+// maxHeld bounds the deliveries a gate holds; a connection that gets more meanwhile is
+// dropped, and reconnects.
+const maxHeld = 256
+
+// hold starts holding back a topic's deliveries. Call it before subscribing to the
+// topic and reading the history, and release after.
+func (c *client) hold(topic string) {
+	c.gateMu.Lock()
+	defer c.gateMu.Unlock()
+	g := c.gates[topic]
+	if g == nil {
+		g = &gate{}
+		c.gates[topic] = g
+	}
+	g.reading++
+}
+
+// release sends history (the message carrying a conversation's messages up to seq
+// last; nil when it could not be read) and, once no other history of the topic is
+// being read, the deliveries held back that came after it.
+func (c *client) release(topic string, history []byte, last int) {
+	c.gateMu.Lock()
+	defer c.gateMu.Unlock()
+	g := c.gates[topic]
+	if g == nil || g.reading == 0 { // forgotten meanwhile: nothing is held
+		if history != nil {
+			c.enqueue(history)
+		}
+		return
+	}
+	g.reading--
+	if history != nil {
+		c.enqueue(history)
+		g.last = last
+	}
+	if g.reading > 0 {
+		return
+	}
+	for _, d := range g.held {
+		if d.seq == 0 || d.seq > g.last {
+			c.enqueue(d.msg)
+		}
+	}
+	g.held = nil
+}
+
+// forget drops a topic's gate once the connection has left the topic.
+func (c *client) forget(topic string) {
+	c.gateMu.Lock()
+	delete(c.gates, topic)
+	c.gateMu.Unlock()
+}
+
+// deliver queues a live message of a topic the connection follows (called by the hub).
+func (c *client) deliver(d delivery) {
+	c.gateMu.Lock()
+	defer c.gateMu.Unlock()
+	g := c.gates[d.topic]
+	switch {
+	case g == nil:
+		c.enqueue(d.msg)
+	case g.reading > 0 && len(g.held) < maxHeld:
+		g.held = append(g.held, d)
+	case g.reading > 0:
+		c.s.log.Warn("too many messages while sending a history; dropping the connection", "conversation", c.conv.ID)
+		go c.closeWith(websocket.ClosePolicyViolation, "te langzaam")
+	case d.seq != 0 && d.seq <= g.last: // in the history sent
+	default:
+		c.enqueue(d.msg)
 	}
 }
 
@@ -329,12 +417,30 @@ func (c *client) hello(m inMessage) bool {
 	if err == nil && !resumed {
 		conv, token, err = c.s.convs.Create(ctx, c.municipality)
 	}
+	// Follow the conversation before reading it: what is stored meanwhile is sent
+	// after the welcome (see gate).
+	var topic string
+	if err == nil {
+		topic = citizenTopic(conv.ID)
+		c.conv = conv
+		c.hold(topic)
+		c.s.hub.subscribe(c, topic, false)
+	}
+	if err == nil && resumed { // the state may have changed before the subscription
+		var now Conversation
+		now, err = c.s.convs.Get(ctx, conv.ID)
+		conv.State = now.State
+	}
 	var history []Message
 	if err == nil {
 		history, err = c.s.convs.History(ctx, conv.ID)
 	}
 	if err != nil {
 		c.s.log.Error("hello", "err", err)
+		if topic != "" {
+			c.s.hub.subscribe(c, topic, true)
+			c.forget(topic)
+		}
 		c.sendError(ErrCodeUnavailable, "")
 		c.closeAfterSend(websocket.CloseTryAgainLater, "probeer het later opnieuw")
 		return true // the reader goes on until the writer closed the connection
@@ -342,11 +448,13 @@ func (c *client) hello(m inMessage) bool {
 	if history == nil {
 		history = []Message{}
 	}
-	c.conv = conv
+	last := 0
+	if n := len(history); n > 0 {
+		last = history[n-1].Seq
+	}
 	c.convLimit = rate.NewLimiter(rate.Limit(c.s.cfg.ConversationRate/60), max(int(c.s.cfg.ConversationRate/3), 3))
 	c.questions = make(chan Message, 4)
-	c.s.hub.subscribe(c, citizenTopic(conv.ID), false)
-	c.sendJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history})
+	c.release(topic, mustJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history}), last)
 
 	// Start the worker, primed with the conversation so far; a question stored but
 	// not answered before a disconnect is answered now.

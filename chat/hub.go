@@ -33,6 +33,7 @@ type joinRequest struct {
 type delivery struct {
 	topic        string
 	msg          []byte
+	seq          int  // the stored message msg carries, 0 for others
 	cancelAnswer bool // stop an answer in progress: a person took over
 }
 
@@ -99,7 +100,7 @@ func (h *Hub) Run(ctx context.Context) {
 					c.cancelAnswer()
 				}
 				if d.msg != nil {
-					c.enqueue(d.msg)
+					c.deliver(d)
 				}
 			}
 		case reply := <-h.count:

@@ -146,9 +146,9 @@ func (s *Server) route(ctx context.Context, ev event) error {
 			return err
 		}
 		if m.Role == RoleAgent || m.Role == RoleSystem { // the citizen's own messages and answers reach them directly
-			s.hub.deliverTo(delivery{topic: citizenTopic(ev.Conv), msg: mustJSON(messageMsg{Type: "message", Message: m})})
+			s.hub.deliverTo(delivery{topic: citizenTopic(ev.Conv), msg: mustJSON(messageMsg{Type: "message", Message: m}), seq: m.Seq})
 		}
-		s.hub.deliverTo(delivery{topic: watchTopic(ev.Conv), msg: mustJSON(agentMessageMsg{Type: "message", Conversation: ev.Conv, Message: m})})
+		s.hub.deliverTo(delivery{topic: watchTopic(ev.Conv), msg: mustJSON(agentMessageMsg{Type: "message", Conversation: ev.Conv, Message: m}), seq: m.Seq})
 	case eventState:
 		conv, err := s.convs.Get(ctx, ev.Conv)
 		if err != nil {

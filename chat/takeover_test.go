@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -137,6 +138,7 @@ type staffMsg struct {
 	Messages     []chat.Message   `json:"messages"`
 	Message      messageOrText    `json:"message"`
 	Role         string           `json:"role"`
+	Handoff      *chat.QueueItem  `json:"handoff"`
 }
 
 // messageOrText is a staff message's "message": a chat.Message, or an error's text.
@@ -423,4 +425,335 @@ func TestAgentSeesOnlyOwnMunicipality(t *testing.T) {
 	if m := annaC.untilStaff("refused", func(m staffMsg) bool { return m.Type == "error" || m.Type == "conversation" }); m.Code != chat.ErrCodeForbidden {
 		t.Errorf("open of another municipality's conversation: %+v", m)
 	}
+}
+
+// TestTakeOverSurvivesReconnects drops the citizen's and then the agent's websocket in
+// the middle of a take-over, without a close frame, while the other side goes on
+// writing. After reconnecting each sees every message exactly once and in order, the
+// agent still holds the conversation, the bot stays silent, and the database has each
+// message once.
+func TestTakeOverSurvivesReconnects(t *testing.T) {
+	t.Parallel()
+	ins, cs := newInstances(t, 2, chat.ServerConfig{IPRate: 6000, ConversationRate: 6000})
+	a, b := ins[0], ins[1] // the citizen chats on A, the agent works on B
+	anna := addAgent(t, cs, "Anna", "GM9001")
+	agent := b.agent(t, anna)
+	agent.untilStaff("online", func(m staffMsg) bool { return m.Type == "queue" && m.Online == 1 })
+
+	// The citizen's and the agent's messages, "role: text", in the order they are stored.
+	want := []string{chat.RoleCitizen + ": Wat kost een paspoort?"}
+	agentSays := func(c *wsClient, convID int64, text string) {
+		t.Helper()
+		c.send(map[string]any{"type": "reply", "conversation_id": convID, "text": text, "id": text})
+		want = append(want, chat.RoleAgent+": "+text)
+	}
+	agentStored := func(c *wsClient, text string) {
+		t.Helper()
+		m := c.untilStaff("reply stored", func(m staffMsg) bool { return (m.Type == "ok" || m.Type == "error") && m.ID == text })
+		if m.Type != "ok" || m.Of != "reply" {
+			t.Fatalf("reply %q: %+v", text, m)
+		}
+	}
+	citizenSays := func(c *wsClient, id, text string) {
+		t.Helper()
+		c.send(map[string]any{"type": "question", "id": id, "text": text})
+		want = append(want, chat.RoleCitizen+": "+text)
+	}
+
+	// 1. The citizen asks for a person, the agent claims, they talk.
+	citizen := a.citizen(t, "GM9001")
+	token := citizen.hello("").Conversation
+	citizen.ask("q1", "Wat kost een paspoort?")
+	citizen.send(map[string]any{"type": "handoff.request"})
+	citizen.untilCitizen("queued", func(m msg) bool { return m.Type == "handoff" && m.State == chat.StateQueued })
+	convID := agent.untilStaff("queue item", func(m staffMsg) bool { return m.Type == "queue" && len(m.Items) == 1 }).Items[0].Conversation
+	agent.send(map[string]any{"type": "claim", "conversation_id": convID, "id": "claim"})
+	agent.untilStaff("transcript", func(m staffMsg) bool { return m.Type == "conversation" })
+	citizen.untilCitizen("agent joined", func(m msg) bool { return m.Type == "handoff" && m.State == chat.StateAgent })
+	agentSays(agent, convID, "Goedemiddag, u spreekt met Anna.")
+	agentStored(agent, "Goedemiddag, u spreekt met Anna.")
+	live := citizenReads(citizen, "Goedemiddag, u spreekt met Anna.")
+	if last := live[len(live)-1]; last.Role != chat.RoleAgent || last.Author != "Anna" {
+		t.Fatalf("citizen got %+v", live)
+	}
+	citizenSays(citizen, "c1", "Ik wacht al drie weken op mijn vergunning.")
+	citizenAcked(citizen, "c1")
+	agent.untilStaff("citizen message", func(m staffMsg) bool { return m.Type == "message" && m.Message.ClientID == "c1" })
+
+	// 2. The citizen's connection breaks; the agent writes on.
+	dropConn(citizen)
+	waitConnections(t, a, 0)
+	for _, text := range []string{"Ik kijk het even voor u na.", "Uw aanvraag is in behandeling.", "Bent u er nog?"} {
+		agentSays(agent, convID, text)
+		agentStored(agent, text)
+	}
+	// The citizen comes back while the agent writes more.
+	citizen = a.citizen(t, "GM9001")
+	citizen.send(map[string]any{"type": "hello", "v": 1, "conversation": token})
+	during := []string{"U krijgt binnen twee weken bericht.", "Er ontbrak nog een tekening.", "Die kunt u online nasturen."}
+	for _, text := range during {
+		agentSays(agent, convID, text)
+	}
+	w := citizen.read()
+	if w.Type != "welcome" || !w.Resumed || w.Conversation != token || w.State != chat.StateAgent {
+		t.Fatalf("welcome after reconnect: %+v", w)
+	}
+	got := w.History
+	if !slices.ContainsFunc(got, func(m chat.Message) bool { return m.Text == during[len(during)-1] }) {
+		got = append(got, citizenReads(citizen, during[len(during)-1])...)
+	}
+	checkSeqs(t, "citizen after reconnect", got)
+	if seen, all := only(lines(got), chat.RoleAgent), only(want, chat.RoleAgent); !slices.Equal(seen, all) {
+		t.Fatalf("citizen saw the agent's messages\n%q\nwant\n%q", seen, all)
+	}
+	for _, text := range during {
+		agentStored(agent, text)
+	}
+	// Still with the agent: the citizen's question reaches them, the bot is silent.
+	citizenSays(citizen, "c2", "Welke tekening bedoelt u?")
+	citizenAcked(citizen, "c2")
+	agent.untilStaff("citizen message", func(m staffMsg) bool { return m.Type == "message" && m.Message.ClientID == "c2" })
+	agentSays(agent, convID, "De plattegrond van de verbouwing.")
+	agentStored(agent, "De plattegrond van de verbouwing.")
+	citizenReads(citizen, "De plattegrond van de verbouwing.")
+
+	// 3. The agent's connection breaks; the citizen writes on, and is acknowledged.
+	dropConn(agent)
+	waitConnections(t, b, 0)
+	for i, text := range []string{"Die heb ik gisteren gemaild.", "Naar het algemene adres.", "Is die aangekomen?"} {
+		id := fmt.Sprintf("c%d", 3+i)
+		citizenSays(citizen, id, text)
+		citizenAcked(citizen, id)
+	}
+	// The agent comes back (the same session) while the citizen writes more, and
+	// opens the conversation again.
+	agent = b.agent(t, anna)
+	during = []string{"Ik heb ook nog een vraag over de kosten.", "Hoeveel kost de vergunning?"}
+	for i, text := range during {
+		citizenSays(citizen, fmt.Sprintf("c%d", 6+i), text)
+	}
+	agent.send(map[string]any{"type": "open", "conversation_id": convID})
+	agent.send(map[string]any{"type": "colleagues"}) // answered after the transcript
+	view := &agentView{t: t, conv: convID, ok: map[string]bool{}}
+	view.readUntil(agent, func() bool { return view.marker && view.has(during[len(during)-1]) && view.claimedBy == anna.ID })
+	if view.state != chat.StateAgent || view.handoff == nil || view.handoff.ClaimedBy != anna.ID {
+		t.Fatalf("after reconnecting the agent sees state %q, hand-off %+v", view.state, view.handoff)
+	}
+	if got := lines(view.messages); !slices.Equal(got, want) {
+		t.Fatalf("agent's transcript after reconnect\n%q\nwant\n%q", got, want)
+	}
+	for i := range during {
+		citizenAcked(citizen, fmt.Sprintf("c%d", 6+i))
+	}
+
+	// Live both ways again.
+	agentSays(agent, convID, "De vergunning kost 120 euro.")
+	view.readUntil(agent, func() bool {
+		return view.has("De vergunning kost 120 euro.") && view.ok["De vergunning kost 120 euro."]
+	})
+	citizenReads(citizen, "De vergunning kost 120 euro.")
+	citizenSays(citizen, "c8", "Dank u wel.")
+	citizenAcked(citizen, "c8")
+	view.readUntil(agent, func() bool { return view.has("Dank u wel.") })
+	if got := lines(view.messages); !slices.Equal(got, want) {
+		t.Fatalf("agent's transcript at the end\n%q\nwant\n%q", got, want)
+	}
+
+	// 4. The database has every message once, in order, and no bot answer after the
+	// agent took over.
+	rows, err := cs.db.Pool.Query(context.Background(), `SELECT seq, role, text FROM messages WHERE conversation_id = $1 ORDER BY seq`, convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []chat.Message
+	for rows.Next() {
+		var m chat.Message
+		if err := rows.Scan(&m.Seq, &m.Role, &m.Text); err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, m)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	checkSeqs(t, "database", stored)
+	joined := -1
+	for i, m := range stored {
+		if m.Role == chat.RoleSystem && strings.Contains(m.Text, "medewerker van de gemeente") && joined < 0 && i > 2 {
+			joined = i
+		}
+	}
+	if joined < 0 {
+		t.Fatalf("no agent-joined message in %+v", stored)
+	}
+	for _, m := range stored[joined:] {
+		if m.Role == chat.RoleBot {
+			t.Errorf("the bot answered while the agent had the conversation: %+v", m)
+		}
+	}
+	if got := lines(stored); !slices.Equal(got, want) {
+		t.Errorf("stored\n%q\nwant\n%q", got, want)
+	}
+}
+
+// dropConn breaks a websocket without a close frame, as a lost network does.
+func dropConn(c *wsClient) { _ = c.conn.NetConn().Close() }
+
+// waitConnections waits until an instance has n open connections.
+func waitConnections(t testing.TB, in *instance, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for in.srv.Hub().Connections() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections, want %d", in.srv.Hub().Connections(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// citizenMsg is a message to the citizen as far as these tests read it.
+type citizenMsg struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Seq    int    `json:"seq"`
+	Role   string `json:"role"`
+	Text   string `json:"text"`
+	Author string `json:"author"`
+	Code   string `json:"code"`
+}
+
+// citizenUntil reads a citizen's messages until one of the types; the bot answering
+// or an error fails the test.
+func citizenUntil(c *wsClient, what string, types ...string) citizenMsg {
+	c.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_ = c.conn.SetReadDeadline(deadline)
+		var m citizenMsg
+		if err := c.conn.ReadJSON(&m); err != nil {
+			c.t.Fatalf("waiting for %s: %v", what, err)
+		}
+		if slices.Contains(types, m.Type) {
+			return m
+		}
+		if m.Type == "answer" || m.Type == "answer.delta" || m.Type == "error" || m.Type == "welcome" {
+			c.t.Fatalf("waiting for %s the citizen got %+v", what, m)
+		}
+	}
+}
+
+// citizenReads reads a citizen's messages until the one with text, returning the
+// conversation's messages received on the way.
+func citizenReads(c *wsClient, text string) []chat.Message {
+	c.t.Helper()
+	var got []chat.Message
+	for {
+		m := citizenUntil(c, fmt.Sprintf("%q", text), "message")
+		got = append(got, chat.Message{Seq: m.Seq, Role: m.Role, Text: m.Text, Author: m.Author})
+		if m.Text == text {
+			return got
+		}
+	}
+}
+
+// citizenAcked reads a citizen's messages until the ack of question id.
+func citizenAcked(c *wsClient, id string) {
+	c.t.Helper()
+	if m := citizenUntil(c, "ack "+id, "ack"); m.ID != id || m.Seq == 0 {
+		c.t.Fatalf("waiting for the ack of %s the citizen got %+v", id, m)
+	}
+}
+
+// agentView is what a staff console shows of one conversation: the last transcript
+// with the live messages after it.
+type agentView struct {
+	t         testing.TB
+	conv      int64
+	opened    bool
+	state     string
+	handoff   *chat.QueueItem
+	messages  []chat.Message
+	claimedBy int64 // in the last queue
+	marker    bool  // the colleagues reply arrived
+	ok        map[string]bool
+}
+
+// readUntil reads the console's messages into the view until done. A message that
+// comes before the transcript, or twice, or after a gap, fails the test.
+func (v *agentView) readUntil(c *wsClient, done func() bool) {
+	v.t.Helper()
+	for !done() {
+		m := c.untilStaff("agent view", func(staffMsg) bool { return true })
+		switch {
+		case m.Type == "error":
+			v.t.Fatalf("agent got %+v", m)
+		case m.Type == "colleagues":
+			v.marker = true
+		case m.Type == "ok":
+			v.ok[m.ID] = true
+		case m.Type == "queue":
+			v.claimedBy = 0
+			for _, it := range m.Items {
+				if it.Conversation == v.conv {
+					v.claimedBy = it.ClaimedBy
+				}
+			}
+		case m.Conversation != v.conv:
+		case m.Type == "conversation":
+			checkSeqs(v.t, "transcript", m.Messages)
+			v.opened, v.state, v.messages = true, m.State, m.Messages
+			v.handoff = m.Handoff
+		case m.Type == "state":
+			v.state = m.State
+		case m.Type == "message":
+			if !v.opened {
+				v.t.Fatalf("message %+v before the transcript", m.Message.Message)
+			}
+			if last := len(v.messages); m.Message.Seq != last+1 {
+				v.t.Fatalf("message %d (%q) after message %d: lost or sent twice", m.Message.Seq, m.Message.Text, last)
+			}
+			v.messages = append(v.messages, m.Message.Message)
+		}
+	}
+}
+
+func (v *agentView) has(text string) bool {
+	for _, m := range v.messages {
+		if m.Text == text {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSeqs fails unless the messages are numbered 1, 2, 3, … without a gap or a repeat.
+func checkSeqs(t testing.TB, what string, ms []chat.Message) {
+	t.Helper()
+	for i, m := range ms {
+		if m.Seq != i+1 {
+			t.Fatalf("%s: message %d has seq %d (lost or repeated): %+v", what, i, m.Seq, ms)
+		}
+	}
+}
+
+// lines returns the citizen's and the agent's messages as "role: text".
+func lines(ms []chat.Message) []string {
+	var out []string
+	for _, m := range ms {
+		if m.Role == chat.RoleCitizen || m.Role == chat.RoleAgent {
+			out = append(out, m.Role+": "+m.Text)
+		}
+	}
+	return out
+}
+
+// only returns the lines of one role.
+func only(lines []string, role string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, role+": ") {
+			out = append(out, l)
+		}
+	}
+	return out
 }
