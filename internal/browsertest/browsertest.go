@@ -167,7 +167,7 @@ func Until(expr string) chromedp.Action[chromedp.Void] {
 				return nil
 			}
 			var exc *chromedp.ExceptionError
-			if err != nil && !errors.As(err, &exc) {
+			if err != nil && !errors.As(err, &exc) && !navigating(err) {
 				return fmt.Errorf("waiting for %s: %w", short(expr), err)
 			}
 			last = err
@@ -181,6 +181,18 @@ func Until(expr string) chromedp.Action[chromedp.Void] {
 			}
 		}
 	})
+}
+
+// navigating reports whether err only says that the page was being replaced while
+// the expression ran (a click that navigates): the next try runs in the new page.
+func navigating(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"Inspected target navigated or closed", "Execution context was destroyed", "Cannot find context with specified id"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // WaitFor waits until the JavaScript expression is true, at most d (default 10 s),
