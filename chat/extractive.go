@@ -114,106 +114,111 @@ const maxListWords = 60
 // the widget shows as a list. Headings are not answers: they become the context of
 // the units under them.
 func candidateUnits(body string) []unit {
+	type line struct {
+		text     string // spaces collapsed
+		indented bool
+	}
+	var lines []line
+	for _, l := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
+		lines = append(lines, line{strings.Join(strings.Fields(l), " "), strings.HasPrefix(l, " ")})
+	}
+	// What the previous line left open for the next one.
+	const (
+		none     = iota
+		text     // a sentence; a blank line closes it
+		heading  // a heading: a list right under it is its list
+		lead     // a sentence ending in ":": its list follows
+		question // a question: the next sentence answers it
+		short    // an answer too short to stand alone ("Ja."): the next sentence joins it
+	)
 	var (
 		out     []unit
-		heading string
-		prevEnd string // what the previous line was: "", "text", "heading" or "lead"
+		context string // the heading the lines stand under
+		prev    = none
 	)
 	add := func(text string) {
-		out = append(out, unit{text: text, context: heading, pos: len(out), words: len(strings.Fields(text))})
+		out = append(out, unit{text: text, context: context, pos: len(out), words: len(strings.Fields(text))})
 	}
-	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
 	for i := 0; i < len(lines); i++ {
-		line := strings.Join(strings.Fields(lines[i]), " ")
+		l := lines[i].text
 		switch {
-		case line == "":
-			if prevEnd == "text" {
-				prevEnd = ""
+		case l == "":
+			if prev == text {
+				prev = none
 			}
-		case isItem(line):
+		case isItem(l):
 			var items []string
 			for ; i < len(lines); i++ {
-				l := strings.Join(strings.Fields(lines[i]), " ")
-				if l == "" && i+1 < len(lines) && isItem(strings.TrimSpace(lines[i+1])) {
+				l := lines[i].text
+				switch {
+				case isItem(l):
+					rest, _ := dutch.ListItem(l)
+					items = append(items, strings.TrimRight(rest, ";,"))
+					continue
+				case l == "" && i+1 < len(lines) && isItem(lines[i+1].text):
+					continue
+				case l != "" && lines[i].indented: // an indented line under an item describes it
+					items[len(items)-1] = strings.TrimRight(items[len(items)-1], ":;,") + ": " + l
 					continue
 				}
-				if !isItem(l) {
-					// An indented line under an item describes it.
-					if l != "" && len(items) > 0 && strings.HasPrefix(lines[i], " ") {
-						items[len(items)-1] = strings.TrimRight(items[len(items)-1], ":;,") + ": " + l
-						continue
-					}
-					break
-				}
-				rest, _ := dutch.ListItem(l)
-				items = append(items, strings.TrimRight(strings.TrimSpace(rest), ";,"))
+				break
 			}
 			i--
-			lead := ""
+			intro := ""
 			switch {
-			case prevEnd == "lead" && len(out) > 0:
-				lead = out[len(out)-1].text
+			case prev == lead:
+				intro = out[len(out)-1].text
 				out = out[:len(out)-1]
-			case prevEnd == "heading":
-				lead = heading + ":"
+			case prev == heading:
+				intro = context + ":"
 			}
-			if whole := lead + "\n- " + strings.Join(items, "\n- "); lead != "" && len(strings.Fields(whole)) <= maxListWords {
+			if whole := intro + "\n- " + strings.Join(items, "\n- "); intro != "" && len(strings.Fields(whole)) <= maxListWords {
 				add(whole)
 			} else {
 				// Each item on its own, with the lead-in that makes it a sentence.
 				for _, it := range items {
-					if lead != "" {
-						it = lead + " " + it
-					}
-					add(it)
+					add(strings.TrimSpace(intro + " " + it))
 				}
 			}
-			prevEnd = "text"
-		case tableRowRe.MatchString(line) && !strings.HasSuffix(line, "."):
+			prev = text
+		case tableRowRe.MatchString(l) && !strings.HasSuffix(l, "."):
 			var rows []string
-			for ; i < len(lines); i++ {
-				l := strings.Join(strings.Fields(lines[i]), " ")
-				if !tableRowRe.MatchString(l) {
-					break
-				}
-				rows = append(rows, l)
+			for ; i < len(lines) && tableRowRe.MatchString(lines[i].text); i++ {
+				rows = append(rows, lines[i].text)
+				add(lines[i].text)
 			}
 			i--
-			for _, r := range rows {
-				add(r)
-			}
 			if whole := "- " + strings.Join(rows, "\n- "); len(rows) > 1 && len(strings.Fields(whole)) <= maxListWords {
-				if heading != "" {
-					whole = heading + ":\n" + whole
+				if context != "" {
+					whole = context + ":\n" + whole
 				}
 				add(whole)
 			}
-			prevEnd = "text"
-		case isHeading(line):
-			heading, prevEnd = line, "heading"
+			prev = text
+		case isHeading(l):
+			context, prev = l, heading
 		default:
-			for _, s := range dutch.Sentences(line) {
+			for _, s := range dutch.Sentences(l) {
 				// A question in the text is answered by the sentence after it: "Bent u
 				// uw paspoort kwijt? Dan meldt u dit bij de gemeente."
-				// A bare "Ja." or "Meestal niet." takes the next sentence with it.
-				if n := len(out); n > 0 && (prevEnd == "question" || prevEnd == "short") && !strings.HasSuffix(s, "?") {
+				if n := len(out); (prev == question || prev == short) && !strings.HasSuffix(s, "?") {
 					out[n-1].text += " " + s
 					out[n-1].words = len(strings.Fields(out[n-1].text))
-					if prevEnd == "question" && len(strings.Fields(s)) < 4 {
-						prevEnd = "short"
+					if prev == question && len(strings.Fields(s)) < 4 {
+						prev = short
 					} else {
-						prevEnd = "text"
+						prev = text
 					}
 					continue
 				}
 				add(s)
-				prevEnd = "text"
+				prev = text
 				if strings.HasSuffix(s, "?") {
-					prevEnd = "question"
+					prev = question
 				}
 			}
-			if strings.HasSuffix(line, ":") {
-				prevEnd = "lead"
+			if strings.HasSuffix(l, ":") {
+				prev = lead
 			}
 		}
 	}
