@@ -341,9 +341,5 @@ func (s *Server) openConversation(ctx context.Context, c *client, convID int64) 
 	if out.Messages == nil {
 		out.Messages = []Message{}
 	}
-	last := 0
-	if n := len(history); n > 0 {
-		last = history[n-1].Seq
-	}
-	c.release(topic, mustJSON(out), last)
+	c.release(topic, mustJSON(out), lastSeq(history))
 }

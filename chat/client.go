@@ -160,30 +160,26 @@ func (c *client) closeAfterSend(code int, text string) {
 }
 
 // closeWith ends the connection with a close frame; safe from any goroutine.
-func (c *client) closeWith(code int, text string) {
-	c.closeOnce.Do(func() {
-		msg := websocket.FormatCloseMessage(code, text)
-		_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-		close(c.done)
-		c.cancel()
-		_ = c.conn.Close()
-	})
-}
+func (c *client) closeWith(code int, text string) { c.shutdown(code, text, false) }
 
 // rejectFrame closes the connection because of the frame being read. It is called
 // only by the reader. Unread bytes of that frame may still be arriving; closing the
 // socket with them unread would make the kernel send a reset, and the client could
 // lose the close frame that says why. So the rest is read and discarded, for a
 // short while and up to a limit, before the socket is closed.
-func (c *client) rejectFrame(code int, text string) {
+func (c *client) rejectFrame(code int, text string) { c.shutdown(code, text, true) }
+
+func (c *client) shutdown(code int, text string, drain bool) {
 	c.closeOnce.Do(func() {
 		msg := websocket.FormatCloseMessage(code, text)
 		_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 		close(c.done)
 		c.cancel()
-		nc := c.conn.NetConn()
-		_ = nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-		_, _ = io.Copy(io.Discard, io.LimitReader(nc, 1<<20))
+		if drain {
+			nc := c.conn.NetConn()
+			_ = nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+			_, _ = io.Copy(io.Discard, io.LimitReader(nc, 1<<20))
+		}
 		_ = c.conn.Close()
 	})
 }
@@ -272,6 +268,14 @@ func (c *client) release(topic string, history []byte, last int) {
 		}
 	}
 	g.held = nil
+}
+
+// lastSeq is the seq of the last message of a history, 0 for none.
+func lastSeq(history []Message) int {
+	if len(history) == 0 {
+		return 0
+	}
+	return history[len(history)-1].Seq
 }
 
 // forget drops a topic's gate once the connection has left the topic.
@@ -448,13 +452,9 @@ func (c *client) hello(m inMessage) bool {
 	if history == nil {
 		history = []Message{}
 	}
-	last := 0
-	if n := len(history); n > 0 {
-		last = history[n-1].Seq
-	}
 	c.convLimit = rate.NewLimiter(rate.Limit(c.s.cfg.ConversationRate/60), max(int(c.s.cfg.ConversationRate/3), 3))
 	c.questions = make(chan Message, 4)
-	c.release(topic, mustJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history}), last)
+	c.release(topic, mustJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history}), lastSeq(history))
 
 	// Start the worker, primed with the conversation so far; a question stored but
 	// not answered before a disconnect is answered now.
