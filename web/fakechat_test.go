@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,13 +40,13 @@ var passportCitations = []map[string]any{
 // with the offer of a call-back); callback gets callback.ok, or an error when the
 // contact holds "fout".
 type fakeChat struct {
+	inbox    // what the page sent
 	upgrader websocket.Upgrader
 
 	mu       sync.Mutex
 	conns    map[*fakeConn]bool
 	gate     chan struct{} // when set, new connections wait for it to close before the upgrade
 	hold     chan struct{} // when set, the next answer waits for it to close after its pieces
-	received []map[string]any
 	queries  []url.Values
 	history  []map[string]any
 	answers  map[string]map[string]any // final answer by question id
@@ -73,6 +72,7 @@ func (c *fakeConn) send(msg map[string]any) {
 
 func newFakeChat(t *testing.T) *fakeChat {
 	f := &fakeChat{
+		inbox:    inbox{name: "fake chat"},
 		conns:    map[*fakeConn]bool{},
 		answers:  map[string]map[string]any{},
 		stored:   map[string]int{},
@@ -124,9 +124,7 @@ func (f *fakeChat) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err := ws.ReadJSON(&msg); err != nil {
 			return
 		}
-		f.mu.Lock()
-		f.received = append(f.received, msg)
-		f.mu.Unlock()
+		f.record(msg)
 		f.handle(c, msg)
 	}
 }
@@ -321,34 +319,4 @@ func (f *fakeChat) addHistory(role, text string) {
 	defer f.mu.Unlock()
 	f.seq++
 	f.history = append(f.history, map[string]any{"seq": f.seq, "role": role, "text": text, "at": now()})
-}
-
-// messages returns the client messages of a type received so far.
-func (f *fakeChat) messages(typ string) []map[string]any {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []map[string]any
-	for _, m := range f.received {
-		if m["type"] == typ {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// waitMessages polls until the server has received n messages of a type.
-func (f *fakeChat) waitMessages(t *testing.T, typ string, n int) []map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ms := f.messages(typ)
-		if len(ms) >= n {
-			return ms
-		}
-		if time.Now().After(deadline) {
-			b, _ := json.Marshal(ms)
-			t.Fatalf("fake chat: %d %q messages after 10s, want %d: %s", len(ms), typ, n, b)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

@@ -29,12 +29,12 @@ const (
 // transfer gives the conversation to him, callback.done removes the request. A claim
 // of a conversation in claimedByOther gets the error `claimed`.
 type fakeStaff struct {
+	inbox    // what the page sent
 	upgrader websocket.Upgrader
 
 	mu             sync.Mutex
 	conns          map[*fakeConn]bool
 	connects       int
-	received       []map[string]any
 	items          []map[string]any // the queue, in the order sent
 	callbacks      []map[string]any
 	transcripts    map[int][]map[string]any // by conversation
@@ -48,6 +48,7 @@ type fakeStaff struct {
 func newFakeStaff(t *testing.T) *fakeStaff {
 	ago := func(d time.Duration) string { return time.Now().Add(-d).UTC().Format(time.RFC3339) }
 	f := &fakeStaff{
+		inbox: inbox{name: "fake staff"},
 		conns: map[*fakeConn]bool{},
 		items: []map[string]any{
 			{"conversation": 15, "reason": "emergency_suicide", "topic": "zelfdoding", "priority": 1, "summary": "Ik zie het niet meer zitten", "requested_at": ago(58 * time.Second)},
@@ -143,9 +144,7 @@ func (f *fakeStaff) serveWS(w http.ResponseWriter, r *http.Request) {
 		if err := ws.ReadJSON(&msg); err != nil {
 			return
 		}
-		f.mu.Lock()
-		f.received = append(f.received, msg)
-		f.mu.Unlock()
+		f.record(msg)
 		f.handle(c, msg)
 	}
 }
@@ -321,34 +320,5 @@ func (f *fakeStaff) dropAll() {
 	defer f.mu.Unlock()
 	for c := range f.conns {
 		c.ws.Close()
-	}
-}
-
-func (f *fakeStaff) messages(typ string) []map[string]any {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []map[string]any
-	for _, m := range f.received {
-		if m["type"] == typ {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// waitMessages polls until the server has received n messages of a type.
-func (f *fakeStaff) waitMessages(t *testing.T, typ string, n int) []map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ms := f.messages(typ)
-		if len(ms) >= n {
-			return ms
-		}
-		if time.Now().After(deadline) {
-			b, _ := json.Marshal(ms)
-			t.Fatalf("fake staff: %d %q messages after 10s, want %d: %s", len(ms), typ, n, b)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
