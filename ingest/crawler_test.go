@@ -159,7 +159,7 @@ func testConfig() ingest.Config {
 	cfg := ingest.DefaultConfig()
 	cfg.Delay = 0
 	cfg.PerHost = 4
-	cfg.Timeout = 500 * time.Millisecond
+	cfg.Timeout = 2 * time.Second // generous: the race detector on a loaded 2-core machine is slow
 	cfg.MaxPageBytes = 1 << 20
 	cfg.RetryWait = time.Millisecond
 	cfg.MaxRetryWait = 10 * time.Millisecond
