@@ -93,6 +93,10 @@ func fillBench(b testing.TB, store *Store, n int) {
 	if _, err := store.pool.Exec(ctx, `ANALYZE chunks`); err != nil {
 		b.Fatal(err)
 	}
+	// The word weights of the full text, as an ingest leaves them.
+	if err := pgx.BeginFunc(ctx, store.pool, func(tx pgx.Tx) error { return refreshLexemeStats(ctx, tx) }); err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("%d chunks indexed (HNSW built in %s)", n, time.Since(start).Round(time.Second))
 }
 

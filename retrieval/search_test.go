@@ -217,3 +217,44 @@ func TestSearchFullText(t *testing.T) {
 		})
 	}
 }
+
+// The full text weighs a question's words by their rarity once the lexeme counts are
+// refreshed: the one page with the rare word beats the pages with two common words.
+func TestSearchRareWordsWeighMore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	store := retrieval.NewStore(db.Pool)
+	if err := store.UseEmbedder(ctx, retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
+		t.Fatal(err)
+	}
+	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
+	pages := []page{{rijk, "https://rijk.example/kwijtschelding", "Belastingen", []string{"Kwijtschelding is mogelijk bij een laag inkomen."}}}
+	for _, topic := range []string{"paspoort", "parkeren", "afval", "verhuizen", "wmo"} {
+		pages = append(pages, page{rijk, "https://rijk.example/" + topic, "Over " + topic,
+			[]string{"U kunt dit aanvragen bij de gemeente, online of aan de balie."}})
+	}
+	seed(t, store, pages)
+	q := retrieval.Query{Text: "kwijtschelding aanvragen gemeente", Mode: retrieval.TextOnly}
+	first := func() string {
+		t.Helper()
+		hits, err := store.Search(ctx, bagEmbedder{}, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 {
+			t.Fatal("no hits")
+		}
+		return hits[0].URL
+	}
+	// Before the first count every word weighs the same: two words beat one.
+	if got := first(); got == "https://rijk.example/kwijtschelding" {
+		t.Fatalf("without counts the page with one of three words came first")
+	}
+	if err := store.RefreshTermStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := first(); got != "https://rijk.example/kwijtschelding" {
+		t.Errorf("first hit %s, want the page with the rare word", got)
+	}
+}

@@ -23,7 +23,8 @@ func (ts *TermStats) IDF(term string) float64 {
 	return math.Log(1 + float64(max(ts.Chunks, 1))/float64(df))
 }
 
-// RefreshTermStats counts the stemmed terms of every chunk anew (after an ingest).
+// RefreshTermStats counts the stemmed terms of every chunk anew (after an ingest), and
+// the full-text lexemes the search weighs the question's words by.
 func (s *Store) RefreshTermStats(ctx context.Context) error {
 	df := map[string]int{}
 	seen := map[string]bool{}
@@ -48,8 +49,10 @@ func (s *Store) RefreshTermStats(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM term_stats`); err != nil {
 			return err
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"term_stats"}, []string{"term", "ndoc"}, pgx.CopyFromRows(rows))
-		return err
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"term_stats"}, []string{"term", "ndoc"}, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		return refreshLexemeStats(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("retrieval: refresh term stats: %w", err)
@@ -77,4 +80,18 @@ func (s *Store) TermStats(ctx context.Context) (*TermStats, error) {
 		return nil, fmt.Errorf("retrieval: term stats: %w", err)
 	}
 	return ts, nil
+}
+
+// refreshLexemeStats counts in how many chunks each full-text lexeme occurs
+// (PostgreSQL's ts_stat over chunks.tsv), for the word weights of searchSQL.
+func refreshLexemeStats(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `
+		DELETE FROM lexeme_stats;
+		DELETE FROM lexeme_total;
+		INSERT INTO lexeme_stats (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM chunks');
+		INSERT INTO lexeme_total (chunks) SELECT count(*) FROM chunks;`)
+	if err != nil {
+		return fmt.Errorf("lexeme stats: %w", err)
+	}
+	return nil
 }
