@@ -128,7 +128,7 @@ func handoff(t Triage) Answer {
 // was outside the assistant's task).
 func (a Answer) failed() bool {
 	switch a.RefusalReason {
-	case "no_passages", "unsupported", "low_confidence":
+	case "no_passages", "unsupported", "low_confidence", "off_topic":
 		return a.Outcome == Refused
 	}
 	return false
@@ -169,6 +169,11 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 	a.Confidence = confidence(question, kept, hits, s.extractive.Terms)
 	if a.Confidence < s.cfg.MinConfidence {
 		r := refused("low_confidence")
+		r.Confidence = a.Confidence
+		return r
+	}
+	if offTopic(question, kept, hits, s.extractive.Terms) {
+		r := refused("off_topic")
 		r.Confidence = a.Confidence
 		return r
 	}

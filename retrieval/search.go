@@ -136,15 +136,18 @@ WITH all_match AS MATERIALIZED (
 	SELECT nullif(replace(websearch_to_tsquery('dutch', $1)::text, ' & ', ' | '), '')::tsquery AS any_terms,
 		array_agg(quote_literal(w)::tsquery) AS words,
 		array_agg((quote_literal(w) || ':A')::tsquery) AS heading_words,
-		array_agg(ln(1 + coalesce((SELECT chunks FROM lexeme_total), 1)::float8 / coalesce(ls.ndoc, 1))) AS weights
-	FROM unnest(tsvector_to_array(to_tsvector('dutch', $1))) w
-	LEFT JOIN lexeme_stats ls ON ls.lexeme = w
+		array_agg(weight) AS weights, sum(weight) AS total_weight
+	FROM (
+		SELECT w, ln(1 + coalesce((SELECT chunks FROM lexeme_total), 1)::float8 / coalesce(ls.ndoc, 1)) AS weight
+		FROM unnest(tsvector_to_array(to_tsvector('dutch', $1))) w
+		LEFT JOIN lexeme_stats ls ON ls.lexeme = w
+	) qw
 ), text AS (
 	SELECT id, score, row_number() OVER (ORDER BY score DESC, id) AS rank
 	FROM (
 		SELECT m.id,
 			(SELECT coalesce(sum(f) FILTER (WHERE m.tsv @@ w), 0) + 0.3 * coalesce(sum(f) FILTER (WHERE m.tsv @@ hw), 0)
-				FROM unnest(q.words, q.heading_words, q.weights) x(w, hw, f)) / (SELECT sum(f) FROM unnest(q.weights) f)
+				FROM unnest(q.words, q.heading_words, q.weights) x(w, hw, f)) / q.total_weight
 			+ 0.3 * ts_rank_cd(m.tsv, q.any_terms, 32) AS score
 		FROM (SELECT id, tsv FROM all_match UNION ALL SELECT id, tsv FROM some_match) m, q
 		ORDER BY score DESC, id

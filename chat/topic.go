@@ -1,0 +1,93 @@
+package chat
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
+	"github.com/vraagbaak/vraagbaak/retrieval"
+)
+
+// A question outside what the index covers often still finds a sentence with its
+// words: "Hoe vraag ik een rijbewijs aan?" finds "U moet kunnen aantonen wie u bent,
+// bijvoorbeeld met uw rijbewijs" on a page about lost passports, and "Hoe lang krijg ik
+// WW?" finds "Ook met loon, een WW-uitkering, AOW of pensioen kunt u bijzondere
+// bijstand krijgen". The words match, so coverage and confidence are high; but the page
+// mentions the subject as an example of something else. offTopic catches that case.
+
+// exampleCueRe starts the part of a sentence that gives examples.
+var exampleCueRe = regexp.MustCompile(`(?i)\b(bijvoorbeeld|zoals|onder andere|onder meer|denk aan)\b`)
+
+// exampleTerms are the terms of sentences that stand in examples: after a cue word
+// ("bijvoorbeeld", "zoals"), or in an enumeration of three or more ("loon, een
+// WW-uitkering, AOW of pensioen").
+func exampleTerms(sentences []Sentence) []string {
+	var out []string
+	for _, s := range sentences {
+		for _, sen := range dutch.Sentences(strings.ReplaceAll(s.Text, "\n", " ")) {
+			if loc := exampleCueRe.FindStringIndex(sen); loc != nil {
+				out = append(out, dutch.Terms(sen[loc[1]:])...)
+			}
+			// An enumeration: from the word before its first comma to the word after
+			// its last "of" or "en".
+			first := strings.Index(sen, ",")
+			last := max(strings.LastIndex(sen, " of "), strings.LastIndex(sen, " en "))
+			if strings.Count(sen, ",") >= 1 && first >= 0 && last > first {
+				start := max(0, strings.LastIndex(sen[:first], " "))
+				end := len(sen)
+				if k := strings.Index(sen[last+4:], " "); k >= 0 {
+					if k2 := strings.Index(sen[last+4+k+1:], " "); k2 >= 0 {
+						end = last + 4 + k + 1 + k2
+					}
+				}
+				out = append(out, dutch.Terms(sen[start:end])...)
+			}
+		}
+	}
+	return out
+}
+
+// topicTerms are the terms of what a passage is about: its page title, its heading path
+// and the headings inside it.
+func topicTerms(h retrieval.Hit) []string {
+	var b strings.Builder
+	b.WriteString(h.Title + "\n" + h.Headings)
+	for _, l := range strings.Split(h.Body, "\n") {
+		if l = strings.TrimSpace(l); l != "" && isHeading(l) {
+			b.WriteString("\n" + l)
+		}
+	}
+	return dutch.Terms(b.String())
+}
+
+// offTopic reports whether an answer is about something else than the question: the
+// question's most specific word (the rarest the index knows; words no chunk has, such
+// as typos, say nothing) is in the answer only as an example, and the titles and
+// headings of the cited passages have none of the question's words.
+func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *retrieval.TermStats) bool {
+	if ts == nil {
+		return false
+	}
+	var said, topic []string
+	cited := map[int]bool{}
+	for _, s := range sentences {
+		said = append(said, dutch.Terms(s.Text)...)
+		if !cited[s.Cite] {
+			cited[s.Cite] = true
+			topic = append(topic, topicTerms(hits[s.Cite-1])...)
+		}
+	}
+	focus, weight := "", 0.0
+	for _, t := range uniqueTerms(question) {
+		if ts.DF[t] == 0 {
+			continue
+		}
+		if findTerm(t, topic) {
+			return false // the cited page is about (part of) what was asked
+		}
+		if w := ts.IDF(t); w > weight {
+			focus, weight = t, w
+		}
+	}
+	return focus != "" && findTerm(focus, said) && findTerm(focus, exampleTerms(sentences))
+}
