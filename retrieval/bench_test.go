@@ -215,4 +215,3 @@ WITH text AS (
 SELECT coalesce(t.id, v.id), coalesce(1.0 / (60 + t.rank), 0) + coalesce(1.0 / (60 + v.rank), 0) AS score
 FROM text t FULL JOIN vec v ON v.id = t.id
 ORDER BY score DESC LIMIT 10`
-
