@@ -36,6 +36,10 @@ type unit struct {
 	pos     int    // position within the passage
 	words   int
 	score   float64
+	// intro is the lead-in of a list too long to quote whole, when the unit is one of
+	// its items (text is then intro + " " + item); picked items of one list are quoted
+	// as one list under their lead-in.
+	intro, item string
 }
 
 // Draft proposes an answer from the passages.
@@ -75,7 +79,11 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 		if len(picked) >= maxSent {
 			break
 		}
-		if u.score < 0.8*best.score || words+u.words > maxWords || u == best || nearDuplicate(u, picked) {
+		n := u.words
+		if u.intro != "" && slices.ContainsFunc(picked, func(p unit) bool { return p.passage == u.passage && p.intro == u.intro }) {
+			n = len(strings.Fields(u.item)) // quoted under the lead-in already picked
+		}
+		if u.score < 0.8*best.score || words+n > maxWords || u == best || nearDuplicate(u, picked) {
 			continue
 		}
 		// Stay with the best passage's page unless another one is nearly as good.
@@ -83,7 +91,7 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 			continue
 		}
 		picked = append(picked, u)
-		words += u.words
+		words += n
 	}
 	slices.SortFunc(picked, func(a, b unit) int {
 		if a.passage != b.passage {
@@ -92,7 +100,16 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 		return a.pos - b.pos
 	})
 	d := Draft{Answerer: ExtractiveName}
-	for _, u := range picked {
+	for i, u := range picked {
+		if u.intro != "" && i > 0 && picked[i-1].passage == u.passage && picked[i-1].intro == u.intro {
+			// The next item of the same list: one lead-in, the items as a list.
+			last := &d.Sentences[len(d.Sentences)-1]
+			if !strings.Contains(last.Text, "\n- ") {
+				last.Text = u.intro + "\n- " + picked[i-1].item
+			}
+			last.Text += "\n- " + u.item
+			continue
+		}
 		d.Sentences = append(d.Sentences, Sentence{Text: u.text, Cite: u.passage + 1})
 	}
 	return d, nil
@@ -178,6 +195,9 @@ func candidateUnits(body string) []unit {
 				// Each item on its own, with the lead-in that makes it a sentence.
 				for _, it := range items {
 					add(strings.TrimSpace(intro + " " + it))
+					if intro != "" {
+						out[len(out)-1].intro, out[len(out)-1].item = intro, it
+					}
 				}
 			}
 			prev = text
@@ -240,16 +260,6 @@ func isHeading(line string) bool {
 	return !strings.ContainsRune(".!?:;,", last)
 }
 
-// asksForFigure reports whether a question asks for an amount, a date or a time.
-func asksForFigure(q string) bool {
-	for _, cue := range []string{"hoeveel", "kost", "bedrag", "prijs", "tarief", "wanneer", "hoe lang", "termijn", "open", "tijd", "datum", "hoe hoog", "maximaal", "minimaal"} {
-		if strings.Contains(q, cue) {
-			return true
-		}
-	}
-	return false
-}
-
 // score rates every unit for the question: the question's words it holds (weighted
 // by rarity), closeness in meaning, the rank of its passage, plain language, and a
 // figure where the question asks for one.
@@ -270,7 +280,7 @@ func (x Extractive) score(ctx context.Context, question string, passages []retri
 			return err
 		}
 	}
-	figure := asksForFigure(strings.ToLower(question))
+	figure := askedFigure(question)
 	for i := range units {
 		u := &units[i]
 		p := passages[u.passage]
@@ -295,8 +305,12 @@ func (x Extractive) score(ctx context.Context, question string, passages []retri
 		if first, _ := utf8.DecodeRuneInString(u.text); unicode.IsLower(first) || strings.HasPrefix(u.text, "- ") { // a piece of a list without its lead-in
 			s -= 0.1
 		}
-		if figure && len(numbers(u.text)) > 0 {
-			s += 0.08
+		switch {
+		case figure == noFigure:
+		case hasFigure(figure, u.text): // the kind of figure asked for
+			s += 0.12
+		case len(numbers(u.text)) > 0: // some other figure
+			s += 0.04
 		}
 		u.score = s
 	}

@@ -1,8 +1,12 @@
 package chat
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
 // A passage as ingest writes it: a heading, a question with its answer after a blank
@@ -54,5 +58,30 @@ func TestCandidateUnits(t *testing.T) {
 		if u.text == want[3] && u.context != "Tarieven 2026" {
 			t.Errorf("table row has context %q, want its caption", u.context)
 		}
+	}
+}
+
+// Items of a list too long to quote whole are quoted under one lead-in, as one list,
+// not each with the lead-in repeated.
+func TestExtractiveQuotesListItemsUnderOneLeadIn(t *testing.T) {
+	body := `U heeft recht op bijstand als u aan alle voorwaarden hieronder voldoet:
+- U woont in Nederland en u heeft de Nederlandse nationaliteit of een geldige verblijfsvergunning.
+- U bent 18 jaar of ouder en u woont in de gemeente waar u de bijstand aanvraagt.
+- U heeft te weinig inkomen om van te leven, ook niet samen met uw partner als u die heeft.
+- U kunt geen andere uitkering krijgen, zoals een uitkering van het UWV of de SVB.`
+	passages := []retrieval.Hit{{Title: "Wanneer heb ik recht op bijstand?", Body: body}}
+	d, err := Extractive{}.Draft(context.Background(), "recht op bijstand, ik ben 18 jaar en heb te weinig inkomen", passages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Sentences) != 1 {
+		t.Fatalf("got %d sentences, want the items as one list: %+v", len(d.Sentences), d.Sentences)
+	}
+	text := d.Sentences[0].Text
+	if n := strings.Count(text, "alle voorwaarden"); n != 1 {
+		t.Errorf("lead-in quoted %d times in %q", n, text)
+	}
+	if !strings.HasPrefix(text, "U heeft recht op bijstand als u aan alle voorwaarden hieronder voldoet:\n- ") || strings.Count(text, "\n- ") < 2 {
+		t.Errorf("not a list under its lead-in: %q", text)
 	}
 }
