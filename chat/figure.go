@@ -9,11 +9,11 @@ import (
 type figureKind int
 
 const (
-	noFigure figureKind = iota
-	anyFigure           // some number: "hoeveel", "maximaal"
-	moneyFigure         // an amount: "wat kost", "hoe hoog is de bijdrage"
-	timeFigure          // a clock time, a day or a date: "wanneer", "tot hoe laat"
-	durationFigure      // a period: "hoe lang", "binnen welke termijn"
+	noFigure       figureKind = iota
+	anyFigure                 // some number: "hoeveel", "maximaal"
+	moneyFigure               // an amount: "wat kost", "hoe hoog is de bijdrage"
+	timeFigure                // a clock time, a day or a date: "wanneer", "tot hoe laat"
+	durationFigure            // a period: "hoe lang", "binnen welke termijn"
 )
 
 // figureCues map the words of a question to the kind of figure it asks for; the
