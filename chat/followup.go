@@ -20,8 +20,13 @@ var followUpReferences = map[string]bool{
 // SearchText is what to search for a question in a conversation: the question itself,
 // or, when it is a short follow-up that leans on the previous question ("en hoeveel
 // kost dat?" after a question about a passport), the previous question's content
-// words followed by the question.
+// words followed by the question. Either way with the official words for the
+// colloquial ones added (dutch.Expand), so that the answerer, too, looks for them.
 func SearchText(question, previous string) string {
+	return dutch.Expand(withPrevious(question, previous))
+}
+
+func withPrevious(question, previous string) string {
 	if previous == "" || !isFollowUp(question) {
 		return question
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"testing"
 
@@ -141,5 +142,54 @@ func TestDevelopmentSet(t *testing.T) {
 	// The real run renders.
 	if err := res.WriteReport(io.Discard); err != nil {
 		t.Error(err)
+	}
+}
+
+// The ways citizens type a question (compounds split or joined, typos, capitals and
+// punctuation, colloquial words) find the same page among the first three.
+func TestRetrievalPhrasings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, emb, _ := index(t)
+	const (
+		childcare = "/onderwerpen/toeslagen/vraag-en-antwoord/kan-ik-kinderopvangtoeslag-krijgen"
+		rent      = "/onderwerpen/toeslagen/vraag-en-antwoord/kan-ik-huurtoeslag-krijgen"
+		lost      = "/onderwerpen/paspoort-en-identiteitskaart/vraag-en-antwoord/mijn-paspoort-is-kwijt-of-gestolen"
+		bulky     = "/afval/grofvuil"
+	)
+	tests := []struct {
+		question, municipality, path string
+	}{
+		{"kinderopvangtoeslag", "", childcare},
+		{"toeslag kinderopvang", "", childcare},
+		{"kinderopvang toeslag aanvragen", "", childcare},
+		{"kinderopvangtoesalg", "", childcare},
+		{"KINDEROPVANGTOESLAG AANVRAGEN!!!", "", childcare},
+		{"huurtoeslag", "", rent},
+		{"toeslag voor de huur", "", rent},
+		{"paspoort kwijt", "", lost},
+		{"mn paspoort is gejat wat nu", "", lost},
+		{"grofvuil laten ophalen", "GM9001", bulky},
+		{"grof vuil ophalen", "GM9001", bulky},
+	}
+	for _, tc := range tests {
+		t.Run(tc.question, func(t *testing.T) {
+			hits, err := store.Search(ctx, emb, retrieval.Query{Text: tc.question, Municipality: tc.municipality, Limit: 3, PerPage: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				u, err := url.Parse(h.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if u.Path == tc.path {
+					return
+				}
+				got = append(got, u.Path)
+			}
+			t.Errorf("%s not in the first three: %v", tc.path, got)
+		})
 	}
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/pgvector/pgvector-go"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
 
 // Mode chooses the rankings a search fuses.
@@ -187,9 +189,11 @@ ORDER BY r.score DESC, r.id
 LIMIT $8`
 
 // Search finds the chunks that best answer q. e embeds the question (not needed for
-// TextOnly).
+// TextOnly). The question is first expanded with the official words for the
+// colloquial ones it has (dutch.Expand: "gejat" also searches "gestolen").
 func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) {
 	q = q.withDefaults()
+	q.Text = dutch.Expand(q.Text) // colloquial words find the official ones
 	var vec *pgvector.Vector
 	if q.Mode != TextOnly {
 		v, err := e.EmbedQuery(ctx, q.Text)
@@ -206,6 +210,7 @@ func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) 
 // TextOnly).
 func (s *Store) SearchVector(ctx context.Context, vec *pgvector.Vector, q Query) ([]Hit, error) {
 	q = q.withDefaults()
+	q.Text = dutch.Expand(q.Text)
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, nil
 	}
