@@ -284,7 +284,7 @@ func (x Extractive) score(ctx context.Context, question string, passages []retri
 	for i := range units {
 		u := &units[i]
 		p := passages[u.passage]
-		lex := coverage(x.Terms, qTerms, dutch.Terms(u.text), dutch.Terms(p.Title+" "+p.Headings+" "+u.context))
+		lex := coverage(x.Terms, qTerms, sentenceTerms(u.text), sentenceTerms(p.Title+" "+p.Headings+" "+u.context))
 		sem := 0.0
 		if uv != nil {
 			sem = math.Max(0, cosine(qv, uv[i]))
@@ -339,6 +339,10 @@ func coverage(ts *retrieval.TermStats, qTerms, words, context []string) float64 
 	}
 	return found / total
 }
+
+// sentenceTerms are the terms of a sentence, with the official word added for each
+// colloquial one it has, to compare with a question in official words.
+func sentenceTerms(s string) []string { return dutch.Terms(dutch.Expand(s)) }
 
 func uniqueTerms(s string) []string {
 	var out []string

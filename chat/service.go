@@ -135,7 +135,12 @@ func (a Answer) failed() bool {
 }
 
 // answer turns the passages into a checked answer, or a refusal.
+//
+// A language model gets the question as searched; the built-in answerer, the
+// confidence and the off-topic check compare the question in official words
+// (dutch.Official: "gejat" becomes "gestolen") with the passages.
 func (s *Service) answer(ctx context.Context, question string, hits []retrieval.Hit, onDelta func(string)) Answer {
+	asked := dutch.Official(question)
 	refused := func(reason string) Answer {
 		return Answer{Outcome: Refused, Text: NoAnswerMessage, RefusalReason: reason, Answerer: ExtractiveName}
 	}
@@ -156,7 +161,7 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 	}
 	if len(kept) == 0 { // no model, or nothing it wrote survived the citation check
 		var err error
-		if d, err = s.extractive.Draft(ctx, question, hits); err != nil {
+		if d, err = s.extractive.Draft(ctx, asked, hits); err != nil {
 			s.log.Warn("extractive answerer failed", "err", err)
 			return refused("answerer_error")
 		}
@@ -166,13 +171,13 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		return refused("unsupported")
 	}
 	a := Answer{Outcome: Answered, Answerer: d.Answerer}
-	a.Confidence = confidence(question, kept, hits, s.extractive.Terms)
+	a.Confidence = confidence(asked, kept, hits, s.extractive.Terms)
 	if a.Confidence < s.cfg.MinConfidence {
 		r := refused("low_confidence")
 		r.Confidence = a.Confidence
 		return r
 	}
-	if offTopic(question, kept, hits, s.extractive.Terms) {
+	if offTopic(asked, kept, hits, s.extractive.Terms) {
 		r := refused("off_topic")
 		r.Confidence = a.Confidence
 		return r
@@ -232,9 +237,9 @@ func confidence(question string, sentences []Sentence, hits []retrieval.Hit, ts 
 	var words, context []string
 	var sup float64
 	for _, s := range sentences {
-		words = append(words, dutch.Terms(s.Text)...)
+		words = append(words, sentenceTerms(s.Text)...)
 		h := hits[s.Cite-1]
-		context = append(context, dutch.Terms(h.Title+" "+h.Headings)...)
+		context = append(context, sentenceTerms(h.Title+" "+h.Headings)...)
 		sup += s.Support
 	}
 	sup /= float64(len(sentences))

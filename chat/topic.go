@@ -26,7 +26,7 @@ func exampleTerms(sentences []Sentence) []string {
 	for _, s := range sentences {
 		for _, sen := range dutch.Sentences(strings.ReplaceAll(s.Text, "\n", " ")) {
 			if loc := exampleCueRe.FindStringIndex(sen); loc != nil {
-				out = append(out, dutch.Terms(sen[loc[1]:])...)
+				out = append(out, sentenceTerms(sen[loc[1]:])...)
 			}
 			// An enumeration: from the word before its first comma to the word after
 			// its last "of" or "en".
@@ -40,7 +40,7 @@ func exampleTerms(sentences []Sentence) []string {
 						end = last + 4 + k + 1 + k2
 					}
 				}
-				out = append(out, dutch.Terms(sen[start:end])...)
+				out = append(out, sentenceTerms(sen[start:end])...)
 			}
 		}
 	}
@@ -57,7 +57,7 @@ func topicTerms(h retrieval.Hit) []string {
 			b.WriteString("\n" + l)
 		}
 	}
-	return dutch.Terms(b.String())
+	return sentenceTerms(b.String())
 }
 
 // offTopic reports whether an answer is about something else than the question: the
@@ -71,7 +71,7 @@ func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *r
 	var said, topic []string
 	cited := map[int]bool{}
 	for _, s := range sentences {
-		said = append(said, dutch.Terms(s.Text)...)
+		said = append(said, sentenceTerms(s.Text)...)
 		if !cited[s.Cite] {
 			cited[s.Cite] = true
 			topic = append(topic, topicTerms(hits[s.Cite-1])...)

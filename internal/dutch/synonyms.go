@@ -103,3 +103,31 @@ func containsSeq(toks, seq []string) bool {
 	}
 	return false
 }
+
+// Official returns text as its tokens, lower case, with each colloquial or outdated
+// word replaced by the official one ("mn paspoort is gejat" gives "mn paspoort is
+// gestolen"): the question an answerer compares with official sentences.
+func Official(text string) string {
+	toks := Tokens(text)
+	list, err := synonyms()
+	if err != nil {
+		return strings.Join(toks, " ")
+	}
+	var out []string
+	for i := 0; i < len(toks); {
+		longest, official := 0, ""
+		for _, s := range list {
+			if len(s.variant) > longest && containsSeq(toks[i:min(i+len(s.variant), len(toks))], s.variant) {
+				longest, official = len(s.variant), s.official
+			}
+		}
+		if longest == 0 {
+			out = append(out, toks[i])
+			i++
+			continue
+		}
+		out = append(out, official)
+		i += longest
+	}
+	return strings.Join(out, " ")
+}

@@ -31,3 +31,17 @@ func TestExpand(t *testing.T) {
 		}
 	}
 }
+
+func TestOfficial(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Mn paspoort is gejat!", "mn paspoort is gestolen"},
+		{"how much rent allowance", "hoeveel huurtoeslag"},
+		{"huurtoeslag aanvragen", "huurtoeslag aanvragen"},
+		{"wat kost een id kaart", "wat kost een identiteitskaart"},
+	}
+	for _, tc := range tests {
+		if got := Official(tc.in); got != tc.want {
+			t.Errorf("Official(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
