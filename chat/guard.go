@@ -55,6 +55,7 @@ var refusalMessages = map[string]string{
 		"Wilt u partijen vergelijken? Gebruik dan een stemhulp of lees de verkiezingsprogramma's van de partijen. " +
 		"Over hoe, waar en wanneer u stemt, kan ik u wel vertellen.",
 	"fill_in_for_citizen": "Ik kan geen formulier of aangifte voor u invullen of versturen. " +
+		"Deel nooit uw DigiD met iemand anders, ook niet met mij. " +
 		"Ik kan wel uitleggen hoe het werkt. " +
 		"Wilt u hulp bij het invullen? Bel of mail dan het contactcentrum van uw gemeente. " +
 		"Voor uw belastingaangifte kunt u ook terecht bij de Belastingdienst of bij hulp bij belastingaangifte bij u in de buurt.",
