@@ -3,6 +3,7 @@ package dutch
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -17,11 +18,30 @@ type synonym struct {
 	official string
 }
 
-// synonyms parses synonymsText once. A broken file (TestSynonymsFile checks the
-// embedded one) expands nothing.
-var synonyms = sync.OnceValues(func() ([]synonym, error) {
-	return parseSynonyms(synonymsText)
+// synonyms parses synonymsText once and indexes the variants by their first token. A
+// broken file (TestSynonymsFile checks the embedded one) expands nothing.
+var synonyms = sync.OnceValues(func() (map[string][]synonym, error) {
+	list, err := parseSynonyms(synonymsText)
+	if err != nil {
+		return nil, err
+	}
+	byFirst := map[string][]synonym{}
+	for _, s := range list {
+		byFirst[s.variant[0]] = append(byFirst[s.variant[0]], s)
+	}
+	return byFirst, nil
 })
+
+// variantAt returns the longest variant that starts at toks[i], if any.
+func variantAt(byFirst map[string][]synonym, toks []string, i int) (synonym, bool) {
+	var best synonym
+	for _, s := range byFirst[toks[i]] {
+		if len(s.variant) > len(best.variant) && i+len(s.variant) <= len(toks) && slices.Equal(toks[i:i+len(s.variant)], s.variant) {
+			best = s
+		}
+	}
+	return best, best.variant != nil
+}
 
 // parseSynonyms reads the "official: variant, variant" lines of synonyms.txt.
 func parseSynonyms(src string) ([]synonym, error) {
@@ -53,33 +73,37 @@ func parseSynonyms(src string) ([]synonym, error) {
 // word. The text keeps its own words; an official word it already has is not added
 // again, so Expand(Expand(s)) == Expand(s).
 func Expand(text string) string {
+	byFirst, err := synonyms()
+	if err != nil {
+		return text
+	}
 	toks := Tokens(text)
+	var found []string
+	for i := range toks {
+		if s, ok := variantAt(byFirst, toks, i); ok {
+			found = append(found, s.official)
+		}
+	}
+	if len(found) == 0 {
+		return text
+	}
 	have := map[string]bool{}
 	for _, t := range toks {
 		have[t] = true
 	}
-	list, err := synonyms()
-	if err != nil {
-		return text
-	}
 	var add []string
-	for _, s := range list {
-		if have[s.official] || !containsSeq(toks, s.variant) {
-			continue
-		}
-		// A multi-word official term counts as present when all its words are.
-		present := true
-		for _, w := range strings.Fields(s.official) {
+	for _, official := range found {
+		present := true // a multi-word official term is present when all its words are
+		for _, w := range strings.Fields(official) {
 			present = present && have[w]
 		}
 		if present {
 			continue
 		}
-		add = append(add, s.official)
-		for _, w := range strings.Fields(s.official) {
+		add = append(add, official)
+		for _, w := range strings.Fields(official) {
 			have[w] = true
 		}
-		have[s.official] = true
 	}
 	if len(add) == 0 {
 		return text
@@ -87,47 +111,24 @@ func Expand(text string) string {
 	return text + " " + strings.Join(add, " ")
 }
 
-// containsSeq reports whether seq occurs in toks as consecutive tokens.
-func containsSeq(toks, seq []string) bool {
-	for i := 0; i+len(seq) <= len(toks); i++ {
-		match := true
-		for j := range seq {
-			if toks[i+j] != seq[j] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return true
-		}
-	}
-	return false
-}
-
 // Official returns text as its tokens, lower case, with each colloquial or outdated
 // word replaced by the official one ("mn paspoort is gejat" gives "mn paspoort is
 // gestolen"): the question an answerer compares with official sentences.
 func Official(text string) string {
 	toks := Tokens(text)
-	list, err := synonyms()
+	byFirst, err := synonyms()
 	if err != nil {
 		return strings.Join(toks, " ")
 	}
 	var out []string
 	for i := 0; i < len(toks); {
-		longest, official := 0, ""
-		for _, s := range list {
-			if len(s.variant) > longest && containsSeq(toks[i:min(i+len(s.variant), len(toks))], s.variant) {
-				longest, official = len(s.variant), s.official
-			}
-		}
-		if longest == 0 {
-			out = append(out, toks[i])
-			i++
+		if s, ok := variantAt(byFirst, toks, i); ok {
+			out = append(out, s.official)
+			i += len(s.variant)
 			continue
 		}
-		out = append(out, official)
-		i += longest
+		out = append(out, toks[i])
+		i++
 	}
 	return strings.Join(out, " ")
 }
