@@ -44,6 +44,17 @@ type page struct {
 	sections []string
 }
 
+// newStore is a fresh database whose index uses bagEmbedder's dimension.
+func newStore(t *testing.T) *retrieval.Store {
+	t.Helper()
+	db := pgtest.New(t)
+	store := retrieval.NewStore(db.Pool)
+	if err := store.UseEmbedder(context.Background(), retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
 func seed(t *testing.T, store *retrieval.Store, pages []page) {
 	t.Helper()
 	ctx := context.Background()
@@ -74,11 +85,7 @@ func seed(t *testing.T, store *retrieval.Store, pages []page) {
 func TestSearch(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := pgtest.New(t)
-	store := retrieval.NewStore(db.Pool)
-	if err := store.UseEmbedder(ctx, retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
-		t.Fatal(err)
-	}
+	store := newStore(t)
 	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
 	bloem := retrieval.Source{Name: "bloemendijk", Scope: retrieval.ScopeMunicipality, Municipality: "GM9001"}
 	heuvel := retrieval.Source{Name: "heuvelrade", Scope: retrieval.ScopeMunicipality, Municipality: "GM9002"}
@@ -171,11 +178,7 @@ func TestSearch(t *testing.T) {
 func TestSearchFullText(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := pgtest.New(t)
-	store := retrieval.NewStore(db.Pool)
-	if err := store.UseEmbedder(ctx, retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
-		t.Fatal(err)
-	}
+	store := newStore(t)
 	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
 	seed(t, store, []page{
 		{rijk, "https://rijk.example/afval", "Afval", []string{"Grofvuil brengt u naar de milieustraat."}},
@@ -223,11 +226,7 @@ func TestSearchFullText(t *testing.T) {
 func TestSearchRareWordsWeighMore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := pgtest.New(t)
-	store := retrieval.NewStore(db.Pool)
-	if err := store.UseEmbedder(ctx, retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
-		t.Fatal(err)
-	}
+	store := newStore(t)
 	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
 	pages := []page{{rijk, "https://rijk.example/kwijtschelding", "Belastingen", []string{"Kwijtschelding is mogelijk bij een laag inkomen."}}}
 	for _, topic := range []string{"paspoort", "parkeren", "afval", "verhuizen", "wmo"} {
