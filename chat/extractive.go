@@ -37,9 +37,10 @@ type unit struct {
 	words   int
 	score   float64
 	// intro is the lead-in of a list too long to quote whole, when the unit is one of
-	// its items (text is then intro + " " + item); picked items of one list are quoted
-	// as one list under their lead-in.
+	// its items (text is then intro + " " + item) and listLen the number of items;
+	// picked items of one list are quoted as one list under their lead-in.
 	intro, item string
+	listLen     int
 }
 
 // Draft proposes an answer from the passages.
@@ -100,17 +101,25 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 		return a.pos - b.pos
 	})
 	d := Draft{Answerer: ExtractiveName}
-	for i, u := range picked {
-		if u.intro != "" && i > 0 && picked[i-1].passage == u.passage && picked[i-1].intro == u.intro {
-			// The next item of the same list: one lead-in, the items as a list.
-			last := &d.Sentences[len(d.Sentences)-1]
-			if !strings.Contains(last.Text, "\n- ") {
-				last.Text = u.intro + "\n- " + picked[i-1].item
-			}
-			last.Text += "\n- " + u.item
+	for i := 0; i < len(picked); {
+		u := picked[i]
+		if u.intro == "" {
+			d.Sentences = append(d.Sentences, Sentence{Text: u.text, Cite: u.passage + 1})
+			i++
 			continue
 		}
-		d.Sentences = append(d.Sentences, Sentence{Text: u.text, Cite: u.passage + 1})
+		// Items of one list: their lead-in once, the items as a list, and "…" when
+		// the list has more, so that "aan alle voorwaarden hieronder" does not read
+		// as if these were all.
+		var items []string
+		for ; i < len(picked) && picked[i].passage == u.passage && picked[i].intro == u.intro; i++ {
+			items = append(items, picked[i].item)
+		}
+		text := u.intro + "\n- " + strings.Join(items, "\n- ")
+		if len(items) < u.listLen {
+			text += "\n- …"
+		}
+		d.Sentences = append(d.Sentences, Sentence{Text: text, Cite: u.passage + 1})
 	}
 	return d, nil
 }
@@ -196,7 +205,8 @@ func candidateUnits(body string) []unit {
 				for _, it := range items {
 					add(strings.TrimSpace(intro + " " + it))
 					if intro != "" {
-						out[len(out)-1].intro, out[len(out)-1].item = intro, it
+						u := &out[len(out)-1]
+						u.intro, u.item, u.listLen = intro, it, len(items)
 					}
 				}
 			}

@@ -84,4 +84,7 @@ func TestExtractiveQuotesListItemsUnderOneLeadIn(t *testing.T) {
 	if !strings.HasPrefix(text, "U heeft recht op bijstand als u aan alle voorwaarden hieronder voldoet:\n- ") || strings.Count(text, "\n- ") < 2 {
 		t.Errorf("not a list under its lead-in: %q", text)
 	}
+	if n := strings.Count(text, "\n- ") - 1; n < 4 && !strings.HasSuffix(text, "\n- …") {
+		t.Errorf("%d of 4 items quoted without saying there are more: %q", n, text)
+	}
 }

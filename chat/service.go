@@ -257,6 +257,9 @@ func confidence(question string, sentences []Sentence, hits []retrieval.Hit, ts 
 // "U betaalt € 88,15 [1]."
 func withMarker(sentence string, n int) string {
 	s := strings.TrimSpace(sentence)
+	if rest, ok := strings.CutSuffix(s, "\n- …"); ok { // a list that has more: the marker goes on its last item
+		return withMarker(rest, n) + "\n- …"
+	}
 	end := ""
 	if i := len(s) - 1; i >= 0 && strings.ContainsRune(".!?;:", rune(s[i])) {
 		s, end = strings.TrimSpace(s[:i]), s[i:]
