@@ -143,8 +143,13 @@ func TestGuardCases(t *testing.T) {
 	}{
 		// Measured: precision 1.000, recall 0.980, reason 1.000.
 		{"cases.jsonl", 0.97, 0.95, 0.95},
-		// Measured when added: precision 0.929, recall 0.325, reason 1.000.
+		// Measured when added: precision 0.929, recall 0.325, reason 1.000. No longer
+		// held out: its misses have been read while rules were written.
 		{"holdout.jsonl", 0.90, 0.30, 0.95},
+		// Written blind, by someone who had not read the rules; scored once when added
+		// (at 9a17cd8): precision 0.966, recall 0.560, reason 1.000. The one wrongly
+		// refused question (a football club's subsidy) was fixed afterwards.
+		{"holdout2.jsonl", 0.90, 0.50, 0.95},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
