@@ -61,9 +61,10 @@ func topicTerms(h retrieval.Hit) []string {
 }
 
 // offTopic reports whether an answer is about something else than the question: the
-// question's most specific word (the rarest the index knows; words no chunk has, such
-// as typos, say nothing) is in the answer only as an example, and the titles and
-// headings of the cited passages have none of the question's words.
+// question's most specific word (the rarest the index knows, or one of the equally
+// rarest; words no chunk has, such as typos, say nothing) is in the answer only as an
+// example, and the titles and headings of the cited passages have none of the
+// question's words.
 func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *retrieval.TermStats) bool {
 	if ts == nil {
 		return false
@@ -77,7 +78,9 @@ func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *r
 			topic = append(topic, topicTerms(hits[s.Cite-1])...)
 		}
 	}
-	focus, weight := "", 0.0
+	// The focus: the rarest terms (several when they are equally rare).
+	var focus []string
+	weight := 0.0
 	for _, t := range uniqueTerms(question) {
 		if ts.DF[t] == 0 {
 			continue
@@ -85,9 +88,18 @@ func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *r
 		if findTerm(t, topic) {
 			return false // the cited page is about (part of) what was asked
 		}
-		if w := ts.IDF(t); w > weight {
-			focus, weight = t, w
+		switch w := ts.IDF(t); {
+		case w > weight+1e-9:
+			focus, weight = []string{t}, w
+		case w > weight-1e-9:
+			focus = append(focus, t)
 		}
 	}
-	return focus != "" && findTerm(focus, said) && findTerm(focus, exampleTerms(sentences))
+	examples := exampleTerms(sentences)
+	for _, t := range focus {
+		if findTerm(t, said) && findTerm(t, examples) {
+			return true
+		}
+	}
+	return false
 }
