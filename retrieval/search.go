@@ -141,7 +141,7 @@ WITH all_match AS MATERIALIZED (
 		array_agg((quote_literal(w) || ':A')::tsquery) AS heading_words,
 		array_agg(weight) AS weights, sum(weight) AS total_weight
 	FROM (
-		SELECT w, ln(1 + coalesce((SELECT chunks FROM lexeme_total), 1)::float8 / coalesce(ls.ndoc, 1)) AS weight
+		SELECT w, ln(1 + greatest((SELECT chunks FROM lexeme_total), 1)::float8 / coalesce(ls.ndoc, 1)) AS weight
 		FROM unnest(tsvector_to_array(to_tsvector('dutch', $1))) w
 		LEFT JOIN lexeme_stats ls ON ls.lexeme = w
 	) qw
