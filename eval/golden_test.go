@@ -75,3 +75,22 @@ func TestLoadGolden(t *testing.T) {
 		}
 	}
 }
+
+// Every question set in testdata loads: the held-out sets are checked for format
+// without being scored.
+func TestGoldenSetsLoad(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.jsonl")
+	if err != nil || len(files) < 5 {
+		t.Fatalf("question sets: %v, %v", files, err)
+	}
+	for _, f := range files {
+		qs, err := LoadGolden(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if len(qs) < 70 {
+			t.Errorf("%s: %d questions, want at least 70", f, len(qs))
+		}
+	}
+}
