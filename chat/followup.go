@@ -20,13 +20,9 @@ var followUpReferences = map[string]bool{
 // SearchText is what to search for a question in a conversation: the question itself,
 // or, when it is a short follow-up that leans on the previous question ("en hoeveel
 // kost dat?" after a question about a passport), the previous question's content
-// words followed by the question. Either way with the official words for the
-// colloquial ones added (dutch.Expand), so that the answerer, too, looks for them.
+// words followed by the question. (retrieval.Search adds the official words for
+// colloquial ones; the answerer compares the question in official words.)
 func SearchText(question, previous string) string {
-	return dutch.Expand(withPrevious(question, previous))
-}
-
-func withPrevious(question, previous string) string {
 	if previous == "" || !isFollowUp(question) {
 		return question
 	}

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
@@ -28,19 +29,18 @@ func exampleTerms(sentences []Sentence) []string {
 			if loc := exampleCueRe.FindStringIndex(sen); loc != nil {
 				out = append(out, sentenceTerms(sen[loc[1]:])...)
 			}
-			// An enumeration: from the word before its first comma to the word after
-			// its last "of" or "en".
-			first := strings.Index(sen, ",")
-			last := max(strings.LastIndex(sen, " of "), strings.LastIndex(sen, " en "))
-			if strings.Count(sen, ",") >= 1 && first >= 0 && last > first {
-				start := max(0, strings.LastIndex(sen[:first], " "))
-				end := len(sen)
-				if k := strings.Index(sen[last+4:], " "); k >= 0 {
-					if k2 := strings.Index(sen[last+4+k+1:], " "); k2 >= 0 {
-						end = last + 4 + k + 1 + k2
-					}
+			// An enumeration: from the word with its first comma to the word after its
+			// last "of" or "en".
+			words := strings.Fields(sen)
+			first := slices.IndexFunc(words, func(w string) bool { return strings.HasSuffix(w, ",") })
+			last := -1
+			for i, w := range words {
+				if i > first && (w == "of" || w == "en") {
+					last = i
 				}
-				out = append(out, sentenceTerms(sen[start:end])...)
+			}
+			if first >= 0 && last > first {
+				out = append(out, sentenceTerms(strings.Join(words[first:min(last+2, len(words))], " "))...)
 			}
 		}
 	}

@@ -203,7 +203,7 @@ func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) 
 		pv := pgvector.NewVector(v)
 		vec = &pv
 	}
-	return s.SearchVector(ctx, vec, q)
+	return s.search(ctx, vec, q)
 }
 
 // SearchVector is Search with the question's vector already computed (nil for
@@ -211,6 +211,11 @@ func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) 
 func (s *Store) SearchVector(ctx context.Context, vec *pgvector.Vector, q Query) ([]Hit, error) {
 	q = q.withDefaults()
 	q.Text = dutch.Expand(q.Text)
+	return s.search(ctx, vec, q)
+}
+
+// search runs searchSQL for a query with its defaults set and its text expanded.
+func (s *Store) search(ctx context.Context, vec *pgvector.Vector, q Query) ([]Hit, error) {
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, nil
 	}
