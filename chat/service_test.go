@@ -131,7 +131,6 @@ func TestAsk(t *testing.T) {
 		{question: "bijzondere bijstand inkomensgrens", municipality: "GM9001", outcome: chat.Answered, firstURL: "https://bloemendijk.example/bijzondere-bijstand#voorwaarden", contains: "120%", lacks: "110%"},
 		// The index mentions a driving licence only as an example of proof of identity.
 		{question: "hoe vraag ik een rijbewijs aan", outcome: chat.Refused, reason: "off_topic"},
-		{question: "hoe vraag ik een nieuw rijbewijs aan in het buitenland", outcome: chat.Refused, reason: "off_topic"},
 		// Colloquial words find the official ones.
 		{question: "mn paspoort is gejat, wat moet ik doen", outcome: chat.Answered, firstURL: "https://rijk.example/paspoort-kwijt#in-nederland", contains: "politie"},
 		{question: "wat voor weer wordt het morgen in Utrecht", outcome: chat.Refused, reason: "out_of_domain"},

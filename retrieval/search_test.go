@@ -257,3 +257,72 @@ func TestSearchRareWordsWeighMore(t *testing.T) {
 		t.Errorf("first hit %s, want the page with the rare word", got)
 	}
 }
+
+// Reciprocal rank fusion works on pages: a chunk's fused score comes from the place of
+// its page in each ranking, so that a page with several chunks at the top of one
+// ranking does not push the next page down by as many places.
+func TestSearchFusesPageRanks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := newStore(t)
+	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
+	bloem := retrieval.Source{Name: "bloemendijk", Scope: retrieval.ScopeMunicipality, Municipality: "GM9001"}
+	seed(t, store, []page{
+		{rijk, "https://rijk.example/afval", "Afval", []string{
+			"De gemeente haalt het afval op.", "Grofvuil en afval brengt u naar de milieustraat.", "Afval scheiden helpt het milieu.",
+		}},
+		{rijk, "https://rijk.example/container", "Container", []string{"Een kapotte container meldt u bij de gemeente."}},
+		{bloem, "https://bloemendijk.example/afval", "Afval in Bloemendijk", []string{"De grijze container met afval wordt elke vier weken geleegd.", "Zet de container voor 7 uur buiten."}},
+		{rijk, "https://rijk.example/paspoort", "Paspoort", []string{"Een paspoort vraagt u aan bij de gemeente."}},
+	})
+	if err := store.RefreshTermStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := retrieval.Fusion{K: 10, TextWeight: 1.3, MunicipalBoost: 1.2}
+	hits, err := store.Search(ctx, bagEmbedder{}, retrieval.Query{Text: "wanneer wordt de container met afval geleegd", Municipality: "GM9001",
+		Limit: 100, PerPage: 100, Candidates: 100, Fusion: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) < 6 {
+		t.Fatalf("%d hits, want every chunk with a word of the question", len(hits))
+	}
+	// The page ranks, from the chunk ranks the hits report.
+	pageRanks := func(rank func(retrieval.Hit) int) map[int64]int {
+		byRank := slices.Clone(hits)
+		byRank = slices.DeleteFunc(byRank, func(h retrieval.Hit) bool { return rank(h) == 0 })
+		slices.SortFunc(byRank, func(a, b retrieval.Hit) int { return rank(a) - rank(b) })
+		out := map[int64]int{}
+		for _, h := range byRank {
+			if _, ok := out[h.DocumentID]; !ok {
+				out[h.DocumentID] = len(out) + 1
+			}
+		}
+		return out
+	}
+	text := pageRanks(func(h retrieval.Hit) int { return h.TextRank })
+	vec := pageRanks(func(h retrieval.Hit) int { return h.VectorRank })
+	several := false
+	for i, h := range hits {
+		want := 0.0
+		if h.TextRank > 0 {
+			want += f.TextWeight / (f.K + float64(text[h.DocumentID]))
+			several = several || text[h.DocumentID] < h.TextRank
+		}
+		if h.VectorRank > 0 {
+			want += 1 / (f.K + float64(vec[h.DocumentID]))
+		}
+		if h.Municipality != "" {
+			want *= f.MunicipalBoost
+		}
+		if diff := h.Score - want; diff > 1e-9 || diff < -1e-9 {
+			t.Errorf("hit %d %s (text rank %d, vector rank %d): score %.6f, want %.6f from the page ranks", i, h.CitationURL(), h.TextRank, h.VectorRank, h.Score, want)
+		}
+		if i > 0 && h.Score > hits[i-1].Score {
+			t.Errorf("hit %d scores %.6f, above hit %d's %.6f", i, h.Score, i-1, hits[i-1].Score)
+		}
+	}
+	if !several {
+		t.Error("no page came after another page's several chunks: the test does not test page ranks")
+	}
+}
