@@ -82,6 +82,11 @@ func TestIsStopword(t *testing.T) {
 		{"pas", false},
 		{"paspoort", false},
 		{"toeslag", false},
+		{"the", true},
+		{"how", true},
+		{"your", true},
+		{"kind", false}, // an English function word, a Dutch noun
+		{"fine", false}, // "boete" (synonyms.txt), not a function word
 		{"", false},
 	}
 	for _, tt := range tests {

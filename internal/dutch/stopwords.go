@@ -75,4 +75,20 @@ var stopwordList = [...]string{
 	"dankjewel", "dankuwel", "hallo", "hoi", "goedendag", "goedemorgen",
 	"goedemiddag", "goedenavond", "groet", "groeten", "vriendelijke",
 	"beste", "geachte",
+
+	// English function words, for residents who write (partly) in English: only
+	// words that are not also Dutch content words ("want", "was", "had", "over",
+	// "door" and "me" are Dutch function words and listed above; "kind" and "mist"
+	// are Dutch nouns and not listed).
+	"the", "an", "and", "to", "for", "from", "with", "at", "on", "by", "into",
+	"about", "after", "before", "until", "than", "then", "so", "if", "or",
+	"not", "no", "yes", "how", "much", "many", "what", "when", "where", "which",
+	"who", "whom", "why", "do", "does", "did", "done", "is", "are", "am", "be",
+	"been", "being", "were", "have", "has", "having", "get", "gets", "got",
+	"can", "could", "should", "would", "will", "shall", "may", "might", "must",
+	"need", "needs", "you", "your", "yours", "my", "mine", "our", "ours", "us",
+	"they", "them", "their", "he", "she", "his", "her", "him", "it", "its",
+	"this", "that", "these", "those", "there", "here", "any", "some", "just",
+	"still", "also", "very", "please", "hello", "hi", "thanks", "thank",
+	"anything", "something", "someone", "somebody",
 }

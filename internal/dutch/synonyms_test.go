@@ -38,6 +38,8 @@ func TestOfficial(t *testing.T) {
 		{"how much rent allowance", "hoeveel huurtoeslag"},
 		{"huurtoeslag aanvragen", "huurtoeslag aanvragen"},
 		{"wat kost een id kaart", "wat kost een identiteitskaart"},
+		{"how much zorgtoeslag if i earn 36000 a year and live alone", "hoeveel zorgtoeslag if i inkomen 36000 a jaar and alleenstaand"},
+		{"passport photo", "pasfoto"}, // the longest variant wins: not "paspoort photo"
 	}
 	for _, tc := range tests {
 		if got := Official(tc.in); got != tc.want {
