@@ -100,7 +100,12 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 		a.Timings.Total = ms(time.Since(start))
 		return a, question, nil
 	}
-	search := SearchText(question, req.Previous)
+	// The index's words for the ones it does not have ("paspoord" → "paspoort"), so
+	// that the answerer reads the question the search ran.
+	search, err := s.store.Correct(ctx, SearchText(question, req.Previous))
+	if err != nil {
+		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)
+	}
 	hits, err := s.store.Search(ctx, s.embed, retrieval.Query{Text: search, Municipality: req.Municipality, Limit: s.cfg.Passages})
 	if err != nil {
 		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)

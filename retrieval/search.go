@@ -199,11 +199,17 @@ ORDER BY r.score DESC, r.chunk_fused DESC, r.id
 LIMIT $8`
 
 // Search finds the chunks that best answer q. e embeds the question (not needed for
-// TextOnly). The question is first expanded with the official words for the
-// colloquial ones it has (dutch.Expand: "gejat" also searches "gestolen").
+// TextOnly). The question's unknown words are first replaced by the nearest words the
+// index has (Correct: "paspoord" searches "paspoort"), then the official words are
+// added for the colloquial ones it has (dutch.Expand: "gejat" also searches
+// "gestolen").
 func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) {
 	q = q.withDefaults()
-	q.Text = dutch.Expand(q.Text) // colloquial words find the official ones
+	text, err := s.Correct(ctx, q.Text) // "paspoord" finds "paspoort"
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: search: %w", err)
+	}
+	q.Text = dutch.Expand(text) // colloquial words find the official ones
 	var vec *pgvector.Vector
 	if q.Mode != TextOnly {
 		v, err := e.EmbedQuery(ctx, q.Text)
@@ -220,7 +226,11 @@ func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) 
 // TextOnly).
 func (s *Store) SearchVector(ctx context.Context, vec *pgvector.Vector, q Query) ([]Hit, error) {
 	q = q.withDefaults()
-	q.Text = dutch.Expand(q.Text)
+	text, err := s.Correct(ctx, q.Text)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: search: %w", err)
+	}
+	q.Text = dutch.Expand(text)
 	return s.search(ctx, vec, q)
 }
 

@@ -326,3 +326,50 @@ func TestSearchFusesPageRanks(t *testing.T) {
 		t.Error("no page came after another page's several chunks: the test does not test page ranks")
 	}
 }
+
+// A typo finds the page: the search replaces a word the index does not have by the
+// index's word one typing slip away, and learns the words of a new ingest at once.
+func TestSearchRepairsTypos(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := newStore(t)
+	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
+	seed(t, store, []page{
+		{rijk, "https://rijk.example/paspoort", "Paspoort kwijt", []string{"Bent u uw paspoort kwijt? Meld het bij de gemeente."}},
+		{rijk, "https://rijk.example/afval", "Afval", []string{"De gemeente haalt het afval op."}},
+	})
+	first := func(q string) string {
+		t.Helper()
+		hits, err := store.Search(ctx, bagEmbedder{}, retrieval.Query{Text: q, Mode: retrieval.TextOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 {
+			return ""
+		}
+		return hits[0].URL
+	}
+	// Before the first count of the index's words nothing is repaired.
+	if got := first("paspoord"); got != "" {
+		t.Fatalf("before the word count, %q found %s", "paspoord", got)
+	}
+	if err := store.RefreshTermStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"paspoord", "paspoort kwjit", "Paspoort", "huis paspoord"} {
+		if got := first(q); got != "https://rijk.example/paspoort" {
+			t.Errorf("%q: first hit %q, want the passport page", q, got)
+		}
+	}
+	if got, err := store.Correct(ctx, "mijn paspoord is kwjit"); err != nil || got != "mijn paspoort is kwijt" {
+		t.Errorf("Correct = %q, %v", got, err)
+	}
+	// A new page's words are known after the next count, in this process at once.
+	seed(t, store, []page{{rijk, "https://rijk.example/kwijtschelding", "Kwijtschelding", []string{"Kwijtschelding vraagt u aan bij de gemeente."}}})
+	if err := store.RefreshTermStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := first("kwijtscheling"); got != "https://rijk.example/kwijtschelding" {
+		t.Errorf("a new page's word: first hit %q, want the kwijtschelding page", got)
+	}
+}

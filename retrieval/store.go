@@ -14,7 +14,8 @@ import (
 
 // Store reads and writes the index in PostgreSQL.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	spell spellCache // the index's words, for typo repair (speller.go)
 }
 
 // NewStore returns a Store on a migrated database.

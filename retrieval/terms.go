@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -57,6 +58,9 @@ func (s *Store) RefreshTermStats(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("retrieval: refresh term stats: %w", err)
 	}
+	s.spell.mu.Lock()
+	s.spell.checked = time.Time{} // reload the word list at the next search
+	s.spell.mu.Unlock()
 	return nil
 }
 
@@ -83,12 +87,18 @@ func (s *Store) TermStats(ctx context.Context) (*TermStats, error) {
 }
 
 // refreshLexemeStats counts in how many chunks each full-text lexeme occurs
-// (PostgreSQL's ts_stat over chunks.tsv), for the word weights of searchSQL.
+// (PostgreSQL's ts_stat over chunks.tsv), for the word weights of searchSQL, and each
+// written word, for the typo repair (speller.go). The new lexeme_total row's
+// refreshed_at tells running services to reload their word lists.
 func refreshLexemeStats(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `
 		DELETE FROM lexeme_stats;
 		DELETE FROM lexeme_total;
 		INSERT INTO lexeme_stats (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM chunks');
+		DELETE FROM word_stats;
+		INSERT INTO word_stats (word, ndoc)
+		SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || headings || ' ' || body) FROM chunks$$)
+		WHERE length(word) >= 4 AND word !~ '[0-9_]';
 		INSERT INTO lexeme_total (chunks) SELECT count(*) FROM chunks;`)
 	if err != nil {
 		return fmt.Errorf("lexeme stats: %w", err)

@@ -1,0 +1,201 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
+)
+
+// Typo repair. A citizen who types "paspoord", "bijstant" or "huurtoelsag" finds
+// nothing in the full text, and the built-in embedder does not know the word either,
+// so the search runs on the question's other words. Before searching, a word of the
+// question that the index does not have, in any form, is replaced by a word it does
+// have that is one typing slip away. Only the slips citizens make are repaired, in this
+// order of preference: a letter left out ("huurtoeslg", "doorgevn"), two neighbouring
+// letters swapped ("huurtoelsag"), and a final d for t or t for d ("bijstant",
+// "paspoord"); among equals the word the most chunks have wins. A letter typed for
+// another inside the word, or one letter too many, is not repaired: on the sample
+// sites that turned real words the index happens not to have into other words
+// ("moeder" into "goeder", "morgen" into "mogen", "kleren" into "leren") and repaired
+// no typo the other rules missed. Words shorter than five letters, stopwords, the
+// colloquial and English words of synonyms.txt and words with digits are left alone.
+
+// spellRecheck is how long a loaded word list is used before the database is asked
+// whether the index was refreshed since.
+const spellRecheck = 30 * time.Second
+
+// speller holds the index's words (word_stats) for typo repair.
+type speller struct {
+	words map[string]spellWord // by folded form (dutch.Tokens)
+	stems map[string]bool      // dutch.Stem of every word: a question word with a known stem is known
+}
+
+type spellWord struct {
+	written  string // as the pages most often write it, lower case: the search stems it as it stemmed the page
+	writtenN int    // chunks with that form
+	ndoc     int    // chunks with any form that folds alike
+}
+
+func newSpeller(words map[string]int) *speller {
+	sp := &speller{words: map[string]spellWord{}, stems: map[string]bool{}}
+	for w, n := range words {
+		toks := dutch.Tokens(w)
+		if len(toks) != 1 {
+			continue
+		}
+		key := toks[0]
+		sw, ok := sp.words[key] // "financiële" and "financiele" fold alike
+		if !ok {
+			sp.stems[dutch.Stem(key)] = true
+		}
+		sw.ndoc += n
+		if n > sw.writtenN || n == sw.writtenN && w < sw.written {
+			sw.written, sw.writtenN = w, n
+		}
+		sp.words[key] = sw
+	}
+	return sp
+}
+
+var letters = regexp.MustCompile(`\p{L}+`)
+
+// correct returns text with every unknown word replaced by the known word one typing
+// slip away, and every known word written as the pages write it (without or with
+// diacritics: the full-text search does not fold them).
+func (sp *speller) correct(text string) string {
+	if len(sp.words) == 0 {
+		return text
+	}
+	return letters.ReplaceAllStringFunc(text, func(w string) string {
+		toks := dutch.Tokens(w)
+		if len(toks) != 1 {
+			return w
+		}
+		if sw, ok := sp.words[toks[0]]; ok && sw.written != strings.ToLower(w) {
+			return sw.written // "financiele" as the pages write it: "financiële"
+		}
+		if fix, ok := sp.nearest(toks[0]); ok {
+			return fix
+		}
+		return w
+	})
+}
+
+// nearest returns the written form of the known word one typing slip from the folded
+// word w, if w is unknown and there is one.
+func (sp *speller) nearest(w string) (string, bool) {
+	if len(w) < 5 || dutch.IsStopword(w) || dutch.Official(w) != w || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return "", false
+	}
+	if _, ok := sp.words[w]; ok || sp.stems[dutch.Stem(w)] {
+		return "", false
+	}
+	best, bestN := "", 0
+	try := func(cand string) {
+		if sw, ok := sp.words[cand]; ok && (sw.ndoc > bestN || sw.ndoc == bestN && cand < best) {
+			best, bestN = cand, sw.ndoc
+		}
+	}
+	for _, slip := range []func(string, func(string)){leftOut, swapped, finalDT} {
+		slip(w, try)
+		if best != "" {
+			return sp.words[best].written, true
+		}
+	}
+	return "", false
+}
+
+// leftOut calls f with w and one letter put back anywhere.
+func leftOut(w string, f func(string)) {
+	for i := 0; i <= len(w); i++ {
+		for c := byte('a'); c <= 'z'; c++ {
+			f(w[:i] + string(c) + w[i:])
+		}
+	}
+}
+
+// swapped calls f with w and two neighbouring letters swapped back.
+func swapped(w string, f func(string)) {
+	b := []byte(w)
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] != b[i+1] {
+			b[i], b[i+1] = b[i+1], b[i]
+			f(string(b))
+			b[i], b[i+1] = b[i+1], b[i]
+		}
+	}
+}
+
+// finalDT calls f with w's final d made a t, or its final t a d: they sound alike.
+func finalDT(w string, f func(string)) {
+	switch w[len(w)-1] {
+	case 'd':
+		f(w[:len(w)-1] + "t")
+	case 't':
+		f(w[:len(w)-1] + "d")
+	}
+}
+
+// spellCache is the Store's word list, loaded on first use and reloaded when the
+// index's counts were refreshed (by an ingest in this or another process).
+type spellCache struct {
+	mu      sync.Mutex
+	sp      *speller
+	version time.Time // lexeme_total.refreshed_at of the loaded list
+	checked time.Time
+}
+
+// Correct returns text with the words the index does not have replaced by the nearest
+// words it has ("paspoord" → "paspoort"; see speller.go). Search does this itself;
+// the chat service calls it so that its answerer reads the question the search ran.
+func (s *Store) Correct(ctx context.Context, text string) (string, error) {
+	sp, err := s.speller(ctx)
+	if err != nil {
+		return text, err
+	}
+	return sp.correct(text), nil
+}
+
+// speller returns the current word list, reloading it when it may be stale.
+func (s *Store) speller(ctx context.Context) (*speller, error) {
+	c := &s.spell
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sp != nil && time.Since(c.checked) < spellRecheck {
+		return c.sp, nil
+	}
+	var version time.Time
+	err := s.pool.QueryRow(ctx, `SELECT refreshed_at FROM lexeme_total`).Scan(&version)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows): // never refreshed: no words yet
+	case err != nil:
+		return nil, fmt.Errorf("retrieval: word list: %w", err)
+	}
+	if c.sp != nil && version.Equal(c.version) {
+		c.checked = time.Now()
+		return c.sp, nil
+	}
+	words := map[string]int{}
+	rows, err := s.pool.Query(ctx, `SELECT word, ndoc FROM word_stats`)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: word list: %w", err)
+	}
+	var w string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&w, &n}, func() error {
+		words[strings.ToLower(w)] = n
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("retrieval: word list: %w", err)
+	}
+	c.sp, c.version, c.checked = newSpeller(words), version, time.Now()
+	return c.sp, nil
+}
