@@ -74,7 +74,7 @@ func (sp *speller) correct(text string) string {
 	if len(sp.words) == 0 {
 		return text
 	}
-	return letters.ReplaceAllStringFunc(text, func(w string) string {
+	text = letters.ReplaceAllStringFunc(text, func(w string) string {
 		toks := dutch.Tokens(w)
 		if len(toks) != 1 {
 			return w
@@ -85,8 +85,80 @@ func (sp *speller) correct(text string) string {
 		if fix, ok := sp.nearest(toks[0]); ok {
 			return fix
 		}
+		if a, b, ok := sp.split(toks[0]); ok {
+			return a + " " + b
+		}
 		return w
 	})
+	return sp.join(text)
+}
+
+// known reports whether the folded word w is in the index, in this or another form.
+func (sp *speller) known(w string) bool {
+	_, ok := sp.words[w]
+	return ok || sp.stems[dutch.Stem(w)]
+}
+
+// split splits an unknown compound into two words the index has, with or without a
+// linking s or e ("kwijtscheldingsnorm" → "kwijtschelding norm", "huurtoeslagaanvraag"
+// → "huurtoeslag aanvraag"): a page that does not use the compound may well use its
+// parts. Both parts are words the index has as written, of at least four letters; of
+// several splits, the one with the longest first part wins.
+func (sp *speller) split(w string) (string, string, bool) {
+	if len(w) < 8 || dutch.IsStopword(w) || sp.known(w) || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return "", "", false
+	}
+	for i := len(w) - 4; i >= 4; i-- {
+		head, tail := w[:i], w[i:]
+		if _, ok := sp.words[tail]; !ok {
+			continue
+		}
+		for _, h := range []string{strings.TrimSuffix(head, "s"), strings.TrimSuffix(head, "e"), head} {
+			if _, ok := sp.words[h]; ok && len(h) >= 4 && !dutch.IsStopword(h) {
+				return sp.form(h), sp.form(tail), true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// form is the known folded word w as the pages write it.
+func (sp *speller) form(w string) string { return sp.words[w].written }
+
+// pairRe finds two words with only spaces between them.
+var pairRe = regexp.MustCompile(`(\p{L}+)(\s+)(\p{L}+)`)
+
+// join writes two words as one where the index has them as one compound, with or
+// without a linking s ("trap lift" → "traplift", "brief adres" → "briefadres", "bijstand
+// aanvraag" → "bijstandsaanvraag"). Stopwords and words under three letters are not
+// joined.
+func (sp *speller) join(text string) string {
+	var b strings.Builder
+	for {
+		loc := pairRe.FindStringSubmatchIndex(text)
+		if loc == nil {
+			b.WriteString(text)
+			return b.String()
+		}
+		first, second := text[loc[2]:loc[3]], text[loc[6]:loc[7]]
+		a, c := dutch.Tokens(first), dutch.Tokens(second)
+		joined := ""
+		if len(a) == 1 && len(c) == 1 && len(a[0]) >= 3 && len(c[0]) >= 3 && !dutch.IsStopword(a[0]) && !dutch.IsStopword(c[0]) {
+			for _, cand := range []string{a[0] + c[0], a[0] + "s" + c[0]} {
+				if _, ok := sp.words[cand]; ok {
+					joined = sp.words[cand].written
+					break
+				}
+			}
+		}
+		if joined == "" { // go on from the second word, which may join the next
+			b.WriteString(text[:loc[6]])
+			text = text[loc[6]:]
+			continue
+		}
+		b.WriteString(text[:loc[0]] + joined)
+		text = text[loc[1]:]
+	}
 }
 
 // nearest returns the written form of the known word one typing slip from the folded

@@ -35,6 +35,32 @@ func TestSpellerCorrect(t *testing.T) {
 	}
 }
 
+// Compounds: an unknown one is split into two words the index has, two words are
+// joined where the index has them as one.
+func TestSpellerCompounds(t *testing.T) {
+	sp := newSpeller(map[string]int{
+		"kwijtschelding": 9, "norm": 4, "huurtoeslag": 12, "aanvraag": 6, "vragen": 20, "traplift": 2,
+		"trap": 3, "lift": 1, "bijstandsaanvraag": 2, "bijstand": 50, "briefadres": 3, "brief": 8, "adres": 9,
+	})
+	tests := []struct{ in, want string }{
+		{"kwijtscheldingsnorm 2026", "kwijtschelding norm 2026"}, // a linking s
+		{"huurtoeslagaanvraag indienen", "huurtoeslag aanvraag indienen"},
+		{"huurtoeslag aanvraag", "huurtoeslag aanvraag"}, // no such compound in the index
+		{"een trap lift aanvragen", "een traplift aanvragen"},
+		{"bijstand aanvraag afgewezen", "bijstandsaanvraag afgewezen"}, // a linking s
+		{"brief adres brief adres", "briefadres briefadres"},
+		{"de brief adres", "de briefadres"},
+		{"aanvragen", "aanvragen"},     // not "aan vragen": a stopword is no part
+		{"trapliften", "trapliften"},   // a known stem is no compound to split
+		{"woonplekken", "woonplekken"}, // parts the index does not have
+	}
+	for _, tc := range tests {
+		if got := sp.correct(tc.in); got != tc.want {
+			t.Errorf("correct(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // Of two words one slip away, the one more chunks have wins.
 func TestSpellerPrefersFrequentWords(t *testing.T) {
 	sp := newSpeller(map[string]int{"qwertab": 3, "qwertac": 30, "financiële": 2, "financiele": 5})
