@@ -182,7 +182,9 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		r.Confidence = a.Confidence
 		return r
 	}
-	if offTopic(asked, kept, hits, s.extractive.Terms) {
+	// A yes/no question ("kan de gemeente helpen met een kapotte wasmachine?") may be
+	// answered by a list that names its subject as an example; "how do I get X" not.
+	if !yesNoQuestion(question) && offTopic(asked, kept, hits, s.extractive.Terms) {
 		r := refused("off_topic")
 		r.Confidence = a.Confidence
 		return r

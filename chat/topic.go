@@ -103,3 +103,34 @@ func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *r
 	}
 	return false
 }
+
+// yesNoVerbs open a Dutch yes/no question: "Mag …?", "Kan de gemeente helpen?", "Is
+// daar iets voor?", "Telt … mee?".
+var yesNoVerbs = func() map[string]bool {
+	m := map[string]bool{}
+	for _, v := range strings.Fields(`mag mogen kan kun kunt kunnen moet moeten is zijn ben bent
+		heb hebt heeft hebben krijg krijgt krijgen valt vallen telt tellen hoort horen betaalt
+		betalen vergoedt vergoeden geldt gelden wil wilt willen zal zult zullen zou zouden word
+		wordt worden komt komen doet doen gaat gaan klopt bestaat bestaan helpt helpen neemt
+		nemen geeft geven hoef hoeft hoeven blijft blijven`) {
+		m[v] = true
+	}
+	return m
+}()
+
+// yesNoQuestion reports whether the question's last clause asks yes or no: it opens
+// with a verb ("mijn wasmachine is kapot, kan de gemeente helpen?", "mogen drinkpakken
+// bij het plastic"). The answer to "does X count, is there help for X" may name X only
+// as an example of what counts, which is not so for "how do I get X".
+func yesNoQuestion(question string) bool {
+	sens := dutch.Sentences(question)
+	if len(sens) == 0 {
+		return false
+	}
+	last := sens[len(sens)-1]
+	if i := strings.LastIndex(last, ","); i >= 0 && len(strings.Fields(last[i+1:])) >= 2 {
+		last = last[i+1:]
+	}
+	toks := dutch.Tokens(last)
+	return len(toks) > 0 && yesNoVerbs[toks[0]]
+}

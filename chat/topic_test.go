@@ -45,3 +45,25 @@ func TestOffTopic(t *testing.T) {
 		})
 	}
 }
+
+func TestYesNoQuestion(t *testing.T) {
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"mogen drinkpakken bij het plastic", true},
+		{"Mijn wasmachine is kapot en ik heb geen geld, kan de gemeente helpen?", true},
+		{"Mijn kind wil op zwemles. Is daar iets voor?", true},
+		{"Telt smartengeld mee voor de bijstand?", true},
+		{"Hoe vraag ik een rijbewijs aan?", false},
+		{"ik ben dakloos, hoe kan ik dan post krijgen", false},
+		{"waar laat ik mijn geboorteakte legaliseren", false},
+		{"vog aanvragen wat kost dat", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		if got := yesNoQuestion(tc.q); got != tc.want {
+			t.Errorf("yesNoQuestion(%q) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
