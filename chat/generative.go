@@ -18,6 +18,10 @@ import (
 // built-in answerer.
 var ErrNoCitedAnswer = errors.New("chat: the model gave no answer with a valid citation")
 
+// ErrNotInPassages means the model wrote "GEEN ANTWOORD": it judged that the passages
+// do not answer the question. It is an ErrNoCitedAnswer too.
+var ErrNotInPassages = fmt.Errorf("%w: it found no answer in the passages", ErrNoCitedAnswer)
+
 // Generative is the optional answerer that has a language model write the answer from
 // the passages, each sentence citing the passage it comes from.
 type Generative struct {
@@ -62,6 +66,9 @@ func (g Generative) Draft(ctx context.Context, question string, passages []retri
 	}
 	sentences := citedSentences(text, len(passages))
 	if len(sentences) == 0 {
+		if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(text)), noAnswer) {
+			return Draft{}, ErrNotInPassages
+		}
 		return Draft{}, ErrNoCitedAnswer
 	}
 	return Draft{Sentences: sentences, Answerer: g.Name}, nil

@@ -134,7 +134,7 @@ func handoff(t Triage) Answer {
 // was outside the assistant's task).
 func (a Answer) failed() bool {
 	switch a.RefusalReason {
-	case "no_passages", "unsupported", "low_confidence", "off_topic":
+	case "no_passages", "unsupported", "low_confidence", "off_topic", "not_in_passages":
 		return a.Outcome == Refused
 	}
 	return false
@@ -161,6 +161,12 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		switch {
 		case err == nil:
 			kept = s.check(d, hits)
+		case errors.Is(err, ErrNotInPassages):
+			// The model read the passages and found no answer in them: the built-in
+			// answerer would only find a sentence that shares words, a guess.
+			r := refused("not_in_passages")
+			r.Answerer = s.generative.Name
+			return r
 		case !errors.Is(err, ErrNoCitedAnswer):
 			s.log.Warn("language model failed; using the built-in answerer", "model", s.generative.Name, "err", err)
 		}

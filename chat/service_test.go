@@ -230,6 +230,17 @@ func TestAskWithLanguageModel(t *testing.T) {
 		t.Errorf("unsupported model answer kept: %s by %s", a.Text, a.Answerer)
 	}
 
+	// The model finds no answer in the passages: refused, not the built-in answerer's
+	// best guess.
+	reply = "GEEN ANTWOORD"
+	a, err = svc.Ask(ctx, "wat kost een paspoort", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Outcome != chat.Refused || a.RefusalReason != "not_in_passages" || a.Text != chat.NoAnswerMessage || len(a.Citations) != 0 {
+		t.Errorf("model without an answer: %s (%s) by %s: %q", a.Outcome, a.RefusalReason, a.Answerer, a.Text)
+	}
+
 	// No valid citation: the built-in answer.
 	reply = "Een paspoort kost € 88,15 [7]."
 	a, err = svc.Ask(ctx, "wat kost een paspoort", "", nil)
