@@ -76,6 +76,9 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 	slices.SortStableFunc(byScore, func(a, b unit) int { return cmpFloat(b.score, a.score) })
 	picked := []unit{best}
 	words := best.words
+	// A piece joins the best one when it scores at least 0.7 of it. Over the six tuning
+	// question sets 0.7 instead of 0.8 quoted 2.6 points more of the facts a right answer
+	// holds, for five more words on average (41, the longest tenth above 62).
 	for _, u := range byScore {
 		if len(picked) >= maxSent {
 			break
@@ -84,7 +87,7 @@ func (x Extractive) Draft(ctx context.Context, question string, passages []retri
 		if u.intro != "" && slices.ContainsFunc(picked, func(p unit) bool { return p.passage == u.passage && p.intro == u.intro }) {
 			n = len(strings.Fields(u.item)) // quoted under the lead-in already picked
 		}
-		if u.score < 0.8*best.score || words+n > maxWords || u == best || nearDuplicate(u, picked) {
+		if u.score < 0.7*best.score || words+n > maxWords || u == best || nearDuplicate(u, picked) {
 			continue
 		}
 		// Stay with the best passage's page unless another one is nearly as good.
