@@ -88,3 +88,46 @@ func TestExtractiveQuotesListItemsUnderOneLeadIn(t *testing.T) {
 		t.Errorf("%d of 4 items quoted without saying there are more: %q", n, text)
 	}
 }
+
+// A question that asks for an amount gets one: when no piece picked holds it, the best
+// piece of the same page that does joins, in place of the weakest when the answer would
+// be too long.
+func TestWithFigure(t *testing.T) {
+	passages := []retrieval.Hit{{DocumentID: 1}, {DocumentID: 1}, {DocumentID: 2}}
+	u := func(text string, passage int, score float64) unit {
+		return unit{text: text, passage: passage, score: score, words: len(strings.Fields(text))}
+	}
+	best := u("De gemeente bepaalt wat een paspoort kost.", 0, 1)
+	other := u("U vraagt een paspoort aan bij de gemeente waar u woont.", 0, 0.9)
+	amount := u("Een paspoort kost in 2026 maximaal € 88,15.", 1, 0.6)
+	elsewhere := u("Een ID-kaart kost € 70,35.", 2, 0.95)
+	weak := u("Een paspoort is tien jaar geldig.", 0, 0.3)
+	byScore := []unit{best, elsewhere, other, amount, weak}
+
+	got := withFigure("wat kost een paspoort", []unit{best, other}, byScore, best, passages, 70)
+	if len(got) != 3 || got[2].text != amount.text {
+		t.Errorf("money question: %q, want the amount of the same page added", texts(got))
+	}
+	got = withFigure("wat kost een paspoort", []unit{best, other}, byScore, best, passages, 17)
+	if len(got) != 2 || got[1].text != amount.text {
+		t.Errorf("too long: %q, want the amount in place of the weakest piece", texts(got))
+	}
+	if got := withFigure("hoe vraag ik een paspoort aan", []unit{best, other}, byScore, best, passages, 70); len(got) != 2 {
+		t.Errorf("no figure asked: %q, want nothing added", texts(got))
+	}
+	if got := withFigure("wat kost een paspoort", []unit{best, amount}, byScore, best, passages, 70); len(got) != 2 {
+		t.Errorf("amount already there: %q, want nothing added", texts(got))
+	}
+	low := []unit{best, other, elsewhere, weak, u("Het kost € 5.", 0, 0.4)}
+	if got := withFigure("wat kost een paspoort", []unit{best, other}, low, best, passages, 70); len(got) != 2 {
+		t.Errorf("only weak pieces with an amount: %q, want nothing added", texts(got))
+	}
+}
+
+func texts(us []unit) []string {
+	var out []string
+	for _, u := range us {
+		out = append(out, u.text)
+	}
+	return out
+}
