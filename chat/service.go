@@ -261,6 +261,7 @@ func confidence(question string, sentences []Sentence, hits []retrieval.Hit, ts 
 	// what it asks: an answer need not say it. "zoon" is also a rare word (its stem is
 	// that of "zon"), and counted, it kept right answers below the threshold.
 	qt := slices.DeleteFunc(uniqueTerms(question), func(t string) bool { return kin[t] })
+	qt = storyless(qt, hits, ts)
 	cov := coverage(ts, qt, words, context)
 	top := hits[0]
 	vec := clamp01((top.VectorScore - 0.2) / 0.4)
@@ -296,6 +297,43 @@ func StripMarkers(s string) string { return markerRe.ReplaceAllString(s, "") }
 func clamp01(x float64) float64 { return max(0, min(1, x)) }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+
+// longMessage is how many terms make a question a message that tells a story.
+const longMessage = 10
+
+// storyless leaves out of a long message's terms (longMessage or more) the words that
+// none of the passages found has, except the most specific word the index knows. A
+// worried citizen tells their story before they ask ("ik ben 24, mijn baantje in de
+// horeca is gestopt, mijn spaargeld is bijna op …"); the story's words are in no
+// passage and kept a right answer below the threshold. The rarest word stays, so that
+// a subject the sources do not cover still counts against the answer. Over the seven
+// tuning question sets this answered 9 more questions right and none fewer; from six
+// terms on it answered more right but also refused fewer that it should.
+func storyless(terms []string, hits []retrieval.Hit, ts *retrieval.TermStats) []string {
+	if ts == nil || len(terms) < longMessage {
+		return terms
+	}
+	var found []string
+	for _, h := range hits {
+		found = append(found, sentenceTerms(h.Title+" "+h.Headings+" "+h.Body)...)
+	}
+	rarest, weight := "", 0.0
+	for _, t := range terms {
+		if ts.DF[t] > 0 && ts.IDF(t) > weight {
+			rarest, weight = t, ts.IDF(t)
+		}
+	}
+	var keep []string
+	for _, t := range terms {
+		if t == rarest || ts.DF[t] > 0 && findTerm(t, found) {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) == 0 {
+		return terms
+	}
+	return keep
+}
 
 // kin are the stems of the words for family and neighbours.
 var kin = func() map[string]bool {
