@@ -90,5 +90,6 @@ var stopwordList = [...]string{
 	"they", "them", "their", "he", "she", "his", "her", "him", "it", "its",
 	"this", "that", "these", "those", "there", "here", "any", "some", "just",
 	"still", "also", "very", "please", "hello", "hi", "thanks", "thank",
-	"anything", "something", "someone", "somebody",
+	"anything", "something", "someone", "somebody", "im", "ive", "ill", "dont",
+	"doesnt", "didnt", "isnt", "arent", "cant", "wont", "whats", "hows", "special",
 }
