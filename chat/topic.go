@@ -39,12 +39,29 @@ func exampleTerms(sentences []Sentence) []string {
 					last = i
 				}
 			}
-			if first >= 0 && last > first {
+			if first >= 0 && last > first && shortItems(words[first+1:last]) {
 				out = append(out, sentenceTerms(strings.Join(words[first:min(last+2, len(words))], " "))...)
 			}
 		}
 	}
 	return out
+}
+
+// shortItems reports whether the words between an enumeration's first comma and its
+// last "of" or "en" are short items: at most four words between two commas. "Ja, u
+// kunt kiezen tussen 140 liter en 240 liter" has a comma and an "en" but no list.
+func shortItems(words []string) bool {
+	n := 0
+	for _, w := range words {
+		n++
+		if strings.HasSuffix(w, ",") {
+			n = 0
+		}
+		if n > 4 {
+			return false
+		}
+	}
+	return true
 }
 
 // topicTerms are the terms of what a passage is about: its page title, its heading path

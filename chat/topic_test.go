@@ -14,7 +14,7 @@ func TestOffTopic(t *testing.T) {
 	for _, w := range dutch.Terms("paspoort kwijt aanvragen vraag aantonen bijstand krijgen uitkering recht wanneer") {
 		ts.DF[w] = 30
 	}
-	for _, w := range dutch.Terms("rijbewijs pensioen") {
+	for _, w := range dutch.Terms("rijbewijs pensioen liter") {
 		ts.DF[w] = 2
 	}
 	passport := retrieval.Hit{Title: "Mijn paspoort is kwijt, wat moet ik doen?", Headings: "Vlak voor vertrek",
@@ -35,6 +35,8 @@ func TestOffTopic(t *testing.T) {
 		{"question shares the page's title", "mag ik bijstand met een aow pensioen", benefit.Body, benefit, false},
 		{"subject said, not as an example", "Hoe vraag ik een rijbewijs aan?", "Uw rijbewijs vraagt u aan bij de gemeente.", passport, false},
 		{"subject not in the answer", "Hoe vraag ik een rijbewijs aan?", "U meldt het bij de politie.", passport, false},
+		{"a comma and an en, but no list", "wat kost het legen van de container van 140 liter",
+			"Ja, u kunt kiezen tussen 140 liter en 240 liter.", retrieval.Hit{Title: "Afval"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
