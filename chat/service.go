@@ -49,7 +49,9 @@ type Service struct {
 	log        *slog.Logger
 }
 
-// NewService returns a Service. generative may be nil.
+// NewService returns a Service. generative may be nil. terms are the term counts the
+// answerer uses when the store cannot give its current ones (see
+// retrieval.Store.CurrentTermStats, which follow every ingest).
 func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retrieval.TermStats, generative *Generative, cfg Config, log *slog.Logger) *Service {
 	return &Service{
 		store:      store,
@@ -153,6 +155,14 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 	if len(hits) == 0 {
 		return refused("no_passages")
 	}
+	// The term counts as of the index's last refresh: an ingest may have added pages
+	// since the service started.
+	x := s.extractive
+	if ts, err := s.store.CurrentTermStats(ctx); err == nil {
+		x.Terms = ts
+	} else {
+		s.log.Warn("term counts unavailable; using those the service started with", "err", err)
+	}
 	var d Draft
 	var kept []Sentence
 	if s.generative != nil {
@@ -173,7 +183,7 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 	}
 	if len(kept) == 0 { // no model, or nothing it wrote survived the citation check
 		var err error
-		if d, err = s.extractive.Draft(ctx, asked, hits); err != nil {
+		if d, err = x.Draft(ctx, asked, hits); err != nil {
 			s.log.Warn("extractive answerer failed", "err", err)
 			return refused("answerer_error")
 		}
@@ -183,7 +193,7 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		return refused("unsupported")
 	}
 	a := Answer{Outcome: Answered, Answerer: d.Answerer}
-	a.Confidence = confidence(asked, kept, hits, s.extractive.Terms)
+	a.Confidence = confidence(asked, kept, hits, x.Terms)
 	if a.Confidence < s.cfg.MinConfidence {
 		r := refused("low_confidence")
 		r.Confidence = a.Confidence
@@ -191,7 +201,7 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 	}
 	// A yes/no question ("kan de gemeente helpen met een kapotte wasmachine?") may be
 	// answered by a list that names its subject as an example; "how do I get X" not.
-	if !yesNoQuestion(question) && offTopic(asked, kept, hits, s.extractive.Terms) {
+	if !yesNoQuestion(question) && offTopic(asked, kept, hits, x.Terms) {
 		r := refused("off_topic")
 		r.Confidence = a.Confidence
 		return r

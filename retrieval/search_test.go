@@ -373,3 +373,41 @@ func TestSearchRepairsTypos(t *testing.T) {
 		t.Errorf("a new page's word: first hit %q, want the kwijtschelding page", got)
 	}
 }
+
+// A running service weighs the words of pages an ingest added after it started: the
+// term counts follow the index's refresh, in this process at once and in another one
+// at its next check.
+func TestCurrentTermStats(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	store := retrieval.NewStore(db.Pool)
+	if err := store.UseEmbedder(ctx, retrieval.EmbedderInfo{Name: "bag", Dim: dim}); err != nil {
+		t.Fatal(err)
+	}
+	rijk := retrieval.Source{Name: "rijk", Scope: retrieval.ScopeNational}
+	seed(t, store, []page{{rijk, "https://rijk.example/paspoort", "Paspoort", []string{"Een paspoort vraagt u aan bij de gemeente."}}})
+	if err := store.RefreshTermStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := store.CurrentTermStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts.DF["paspoort"] != 1 || ts.DF["kwijtscheld"] != 0 {
+		t.Fatalf("before: DF paspoort %d, kwijtscheld %d", ts.DF["paspoort"], ts.DF["kwijtscheld"])
+	}
+	seed(t, store, []page{{rijk, "https://rijk.example/kwijtschelding", "Kwijtschelding", []string{"Kwijtschelding vraagt u aan bij de gemeente."}}})
+	if err := store.RefreshTermStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*retrieval.Store{"this process": store, "another process": retrieval.NewStore(db.Pool)} {
+		ts, err := s.CurrentTermStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ts.DF["kwijtscheld"] != 1 || ts.Chunks != 2 {
+			t.Errorf("%s: after the second ingest DF kwijtscheld %d over %d chunks, want 1 over 2", name, ts.DF["kwijtscheld"], ts.Chunks)
+		}
+	}
+}

@@ -2,14 +2,8 @@ package retrieval
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"regexp"
 	"strings"
-	"sync"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
@@ -27,10 +21,6 @@ import (
 // ("moeder" into "goeder", "morgen" into "mogen", "kleren" into "leren") and repaired
 // no typo the other rules missed. Words shorter than five letters, stopwords, the
 // colloquial and English words of synonyms.txt and words with digits are left alone.
-
-// spellRecheck is how long a loaded word list is used before the database is asked
-// whether the index was refreshed since.
-const spellRecheck = 30 * time.Second
 
 // speller holds the index's words (word_stats) for typo repair.
 type speller struct {
@@ -216,58 +206,13 @@ func finalDT(w string, f func(string)) {
 	}
 }
 
-// spellCache is the Store's word list, loaded on first use and reloaded when the
-// index's counts were refreshed (by an ingest in this or another process).
-type spellCache struct {
-	mu      sync.Mutex
-	sp      *speller
-	version time.Time // lexeme_total.refreshed_at of the loaded list
-	checked time.Time
-}
-
 // Correct returns text with the words the index does not have replaced by the nearest
 // words it has ("paspoord" → "paspoort"; see speller.go). Search does this itself;
 // the chat service calls it so that its answerer reads the question the search ran.
 func (s *Store) Correct(ctx context.Context, text string) (string, error) {
-	sp, err := s.speller(ctx)
+	c, err := s.counts(ctx)
 	if err != nil {
 		return text, err
 	}
-	return sp.correct(text), nil
-}
-
-// speller returns the current word list, reloading it when it may be stale.
-func (s *Store) speller(ctx context.Context) (*speller, error) {
-	c := &s.spell
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.sp != nil && time.Since(c.checked) < spellRecheck {
-		return c.sp, nil
-	}
-	var version time.Time
-	err := s.pool.QueryRow(ctx, `SELECT refreshed_at FROM lexeme_total`).Scan(&version)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows): // never refreshed: no words yet
-	case err != nil:
-		return nil, fmt.Errorf("retrieval: word list: %w", err)
-	}
-	if c.sp != nil && version.Equal(c.version) {
-		c.checked = time.Now()
-		return c.sp, nil
-	}
-	words := map[string]int{}
-	rows, err := s.pool.Query(ctx, `SELECT word, ndoc FROM word_stats`)
-	if err != nil {
-		return nil, fmt.Errorf("retrieval: word list: %w", err)
-	}
-	var w string
-	var n int
-	if _, err := pgx.ForEachRow(rows, []any{&w, &n}, func() error {
-		words[strings.ToLower(w)] = n
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("retrieval: word list: %w", err)
-	}
-	c.sp, c.version, c.checked = newSpeller(words), version, time.Now()
-	return c.sp, nil
+	return c.words.correct(text), nil
 }

@@ -15,7 +15,7 @@ import (
 // Store reads and writes the index in PostgreSQL.
 type Store struct {
 	pool  *pgxpool.Pool
-	spell spellCache // the index's words, for typo repair (speller.go)
+	cache countsCache // the index's counts, for the answerer and the typo repair
 }
 
 // NewStore returns a Store on a migrated database.

@@ -2,8 +2,11 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -58,9 +61,9 @@ func (s *Store) RefreshTermStats(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("retrieval: refresh term stats: %w", err)
 	}
-	s.spell.mu.Lock()
-	s.spell.checked = time.Time{} // reload the word list at the next search
-	s.spell.mu.Unlock()
+	s.cache.mu.Lock()
+	s.cache.checked = time.Time{} // reload the counts at the next search
+	s.cache.mu.Unlock()
 	return nil
 }
 
@@ -104,4 +107,74 @@ func refreshLexemeStats(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("lexeme stats: %w", err)
 	}
 	return nil
+}
+
+// countsRecheck is how long loaded counts are used before the database is asked whether
+// the index was refreshed since.
+const countsRecheck = 30 * time.Second
+
+// counts are the index's counts a running service keeps in memory: the term counts the
+// answerer weighs words by and the word list of the typo repair.
+type counts struct {
+	terms *TermStats
+	words *speller
+}
+
+// countsCache holds the Store's counts, loaded on first use and reloaded when the index
+// was refreshed since (by an ingest in this or another process: lexeme_total.refreshed_at).
+type countsCache struct {
+	mu      sync.Mutex
+	c       *counts
+	version time.Time // lexeme_total.refreshed_at of the loaded counts
+	checked time.Time
+}
+
+// CurrentTermStats returns the term counts as of the last refresh of the index, so that
+// a running service weighs the words of pages an ingest added since it started.
+func (s *Store) CurrentTermStats(ctx context.Context) (*TermStats, error) {
+	c, err := s.counts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.terms, nil
+}
+
+// counts returns the current counts, reloading them when they may be stale.
+func (s *Store) counts(ctx context.Context) (*counts, error) {
+	cc := &s.cache
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.c != nil && time.Since(cc.checked) < countsRecheck {
+		return cc.c, nil
+	}
+	var version time.Time
+	err := s.pool.QueryRow(ctx, `SELECT refreshed_at FROM lexeme_total`).Scan(&version)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows): // never refreshed: no counts yet
+	case err != nil:
+		return nil, fmt.Errorf("retrieval: index counts: %w", err)
+	}
+	if cc.c != nil && version.Equal(cc.version) {
+		cc.checked = time.Now()
+		return cc.c, nil
+	}
+	ts, err := s.TermStats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	words := map[string]int{}
+	rows, err := s.pool.Query(ctx, `SELECT word, ndoc FROM word_stats`)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: word list: %w", err)
+	}
+	var w string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&w, &n}, func() error {
+		words[strings.ToLower(w)] = n
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("retrieval: word list: %w", err)
+	}
+	cc.c, cc.version, cc.checked = &counts{terms: ts, words: newSpeller(words)}, version, time.Now()
+	return cc.c, nil
 }
