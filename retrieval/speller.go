@@ -14,12 +14,12 @@ import (
 // question that the index does not have, in any form, is replaced by a word it does
 // have that is one typing slip away. Only the slips citizens make are repaired, in this
 // order of preference: a letter left out ("huurtoeslg", "doorgevn"), two neighbouring
-// letters swapped ("huurtoelsag"), and a final d for t or t for d ("bijstant",
-// "paspoord"); among equals the word the most chunks have wins. A letter typed for
-// another inside the word, or one letter too many, is not repaired: on the sample
-// sites that turned real words the index happens not to have into other words
-// ("moeder" into "goeder", "morgen" into "mogen", "kleren" into "leren") and repaired
-// no typo the other rules missed. Words shorter than five letters, stopwords, the
+// letters swapped ("huurtoelsag"), a final d for t or t for d ("bijstant", "paspoord"),
+// and a letter typed twice ("paspooort"); among equals the word the most chunks have
+// wins. A letter typed for another inside the word, or any other letter too many, is
+// not repaired: on the sample sites that turned real words the index happens not to
+// have into other words ("moeder" into "goeder", "morgen" into "mogen", "kleren" into
+// "leren") and repaired no typo the other rules missed. Words shorter than five letters, stopwords, the
 // colloquial and English words of synonyms.txt and words with digits are left alone.
 
 // speller holds the index's words (word_stats) for typo repair.
@@ -166,7 +166,7 @@ func (sp *speller) nearest(w string) (string, bool) {
 			best, bestN = cand, sw.ndoc
 		}
 	}
-	for _, slip := range []func(string, func(string)){leftOut, swapped, finalDT} {
+	for _, slip := range []func(string, func(string)){leftOut, swapped, finalDT, doubled} {
 		slip(w, try)
 		if best != "" {
 			return sp.words[best].written, true
@@ -192,6 +192,16 @@ func swapped(w string, f func(string)) {
 			b[i], b[i+1] = b[i+1], b[i]
 			f(string(b))
 			b[i], b[i+1] = b[i+1], b[i]
+		}
+	}
+}
+
+// doubled calls f with w and one of two equal neighbouring letters left out: a key
+// held down ("paspooort", "gemeentte").
+func doubled(w string, f func(string)) {
+	for i := 0; i+1 < len(w); i++ {
+		if w[i] == w[i+1] {
+			f(w[:i] + w[i+1:])
 		}
 	}
 }
