@@ -92,4 +92,5 @@ var stopwordList = [...]string{
 	"still", "also", "very", "please", "hello", "hi", "thanks", "thank",
 	"anything", "something", "someone", "somebody", "im", "ive", "ill", "dont",
 	"doesnt", "didnt", "isnt", "arent", "cant", "wont", "whats", "hows", "special",
+	"going", "gonna", "wanna", "like", "really", "already", "now", "next",
 }
