@@ -19,8 +19,9 @@ import (
 // wins. A letter typed for another inside the word, or any other letter too many, is
 // not repaired: on the sample sites that turned real words the index happens not to
 // have into other words ("moeder" into "goeder", "morgen" into "mogen", "kleren" into
-// "leren") and repaired no typo the other rules missed. Words shorter than five letters, stopwords, the
-// colloquial and English words of synonyms.txt and words with digits are left alone.
+// "leren") and repaired no typo the other rules missed. Words shorter than five letters
+// or longer than maxRepair, stopwords, the colloquial and English words of
+// synonyms.txt and words with digits are left alone.
 
 // speller holds the index's words (word_stats) for typo repair.
 type speller struct {
@@ -83,6 +84,17 @@ func (sp *speller) correct(text string) string {
 	return sp.join(text)
 }
 
+// maxRepair is the longest word the typo repair looks at: longer than any Dutch word a
+// citizen types, and a bound on the work a message of one long "word" can cause.
+const maxRepair = 40
+
+// repairable reports whether the folded word w is one the typo repair may change: of
+// five to maxRepair plain letters, and no stopword.
+func repairable(w string) bool {
+	return len(w) >= 5 && len(w) <= maxRepair && !dutch.IsStopword(w) &&
+		!strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' })
+}
+
 // known reports whether the folded word w is in the index, in this or another form.
 func (sp *speller) known(w string) bool {
 	_, ok := sp.words[w]
@@ -95,7 +107,7 @@ func (sp *speller) known(w string) bool {
 // parts. Both parts are words the index has as written, of at least four letters; of
 // several splits, the one with the longest first part wins.
 func (sp *speller) split(w string) (string, string, bool) {
-	if len(w) < 8 || dutch.IsStopword(w) || sp.known(w) || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+	if len(w) < 8 || !repairable(w) || sp.known(w) {
 		return "", "", false
 	}
 	for i := len(w) - 4; i >= 4; i-- {
@@ -154,10 +166,7 @@ func (sp *speller) join(text string) string {
 // nearest returns the written form of the known word one typing slip from the folded
 // word w, if w is unknown and there is one.
 func (sp *speller) nearest(w string) (string, bool) {
-	if len(w) < 5 || dutch.IsStopword(w) || dutch.Official(w) != w || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
-		return "", false
-	}
-	if _, ok := sp.words[w]; ok || sp.stems[dutch.Stem(w)] {
+	if !repairable(w) || dutch.Official(w) != w || sp.known(w) {
 		return "", false
 	}
 	best, bestN := "", 0

@@ -1,6 +1,9 @@
 package retrieval
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSpellerCorrect(t *testing.T) {
 	sp := newSpeller(map[string]int{
@@ -21,8 +24,8 @@ func TestSpellerCorrect(t *testing.T) {
 		{"oude kleren", "oude kleren"},                               // one letter too many: not repaired
 		{"bijstand aanvraagt", "bijstand aanvraagt"},                 // known stem? no, but no word one slip away
 		{"wmo", "wmo"}, // too short
-		{"mn paspoort is gejat", "mn paspoort is gejat"}, // synonyms.txt knows it
-		{"gemeente 2026", "gemeente 2026"},               // digits
+		{"mn paspoort is gejat", "mn paspoort is gejat"},               // synonyms.txt knows it
+		{"gemeente 2026", "gemeente 2026"},                             // digits
 		{"", ""},
 	}
 	for _, tc := range tests {
@@ -58,6 +61,17 @@ func TestSpellerCompounds(t *testing.T) {
 		if got := sp.correct(tc.in); got != tc.want {
 			t.Errorf("correct(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// Words longer than maxRepair are not looked at: one long "word" must not make the
+// repair try thousands of candidates.
+func TestSpellerSkipsLongWords(t *testing.T) {
+	long := strings.Repeat("kwijtschelding", 4) // 56 letters, in the index
+	sp := newSpeller(map[string]int{long: 1})
+	typo := long[:20] + long[21:]
+	if got := sp.correct(typo); got != typo {
+		t.Errorf("a %d-letter word was repaired to %q", len(typo), got)
 	}
 }
 
