@@ -109,7 +109,7 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	if err != nil {
 		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)
 	}
-	hits, err := s.store.Search(ctx, s.embed, retrieval.Query{Text: search, Municipality: req.Municipality, Limit: s.cfg.Passages})
+	hits, err := s.store.Search(ctx, s.embed, retrieval.Query{Text: search, Corrected: true, Municipality: req.Municipality, Limit: s.cfg.Passages})
 	if err != nil {
 		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)
 	}
@@ -199,9 +199,7 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		r.Confidence = a.Confidence
 		return r
 	}
-	// A yes/no question ("kan de gemeente helpen met een kapotte wasmachine?") may be
-	// answered by a list that names its subject as an example; "how do I get X" not.
-	if !yesNoQuestion(question) && offTopic(asked, kept, hits, x.Terms) {
+	if offTopic(question, kept, hits, x.Terms) {
 		r := refused("off_topic")
 		r.Confidence = a.Confidence
 		return r
@@ -327,15 +325,11 @@ func storyless(terms []string, hits []retrieval.Hit, ts *retrieval.TermStats) []
 	for _, h := range hits {
 		found = append(found, sentenceTerms(h.Title+" "+h.Headings+" "+h.Body)...)
 	}
-	rarest, weight := "", 0.0
-	for _, t := range terms {
-		if ts.DF[t] > 0 && ts.IDF(t) > weight {
-			rarest, weight = t, ts.IDF(t)
-		}
-	}
+	rarest := rarestTerms(terms, ts)
+	rarest = rarest[:min(1, len(rarest))] // one word: the first of equally rare ones
 	var keep []string
 	for _, t := range terms {
-		if t == rarest || ts.DF[t] > 0 && findTerm(t, found) {
+		if slices.Contains(rarest, t) || ts.DF[t] > 0 && findTerm(t, found) {
 			keep = append(keep, t)
 		}
 	}

@@ -81,9 +81,11 @@ func topicTerms(h retrieval.Hit) []string {
 // question's most specific word (the rarest the index knows, or one of the equally
 // rarest; words no chunk has, such as typos, say nothing) is in the answer only as an
 // example, and the titles and headings of the cited passages have none of the
-// question's words.
+// question's words (in official words: dutch.Official). A yes/no question ("kan de
+// gemeente helpen met een kapotte wasmachine?") is never off topic: a list that names
+// its subject as an example answers it.
 func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *retrieval.TermStats) bool {
-	if ts == nil {
+	if ts == nil || yesNoQuestion(question) {
 		return false
 	}
 	var said, topic []string
@@ -95,25 +97,14 @@ func offTopic(question string, sentences []Sentence, hits []retrieval.Hit, ts *r
 			topic = append(topic, topicTerms(hits[s.Cite-1])...)
 		}
 	}
-	// The focus: the rarest terms (several when they are equally rare).
-	var focus []string
-	weight := 0.0
-	for _, t := range uniqueTerms(question) {
-		if ts.DF[t] == 0 {
-			continue
-		}
-		if findTerm(t, topic) {
+	terms := uniqueTerms(dutch.Official(question))
+	for _, t := range terms {
+		if ts.DF[t] > 0 && findTerm(t, topic) {
 			return false // the cited page is about (part of) what was asked
-		}
-		switch w := ts.IDF(t); {
-		case w > weight+1e-9:
-			focus, weight = []string{t}, w
-		case w > weight-1e-9:
-			focus = append(focus, t)
 		}
 	}
 	examples := exampleTerms(sentences)
-	for _, t := range focus {
+	for _, t := range rarestTerms(terms, ts) {
 		if findTerm(t, said) && findTerm(t, examples) {
 			return true
 		}
@@ -150,4 +141,24 @@ func yesNoQuestion(question string) bool {
 	}
 	toks := dutch.Tokens(last)
 	return len(toks) > 0 && yesNoVerbs[toks[0]]
+}
+
+// rarestTerms are the question's most specific terms: the rarest the index knows, or
+// several when they are equally rare. Terms no chunk has (typos, the story of a long
+// message) say nothing.
+func rarestTerms(terms []string, ts *retrieval.TermStats) []string {
+	var rarest []string
+	weight := 0.0
+	for _, t := range terms {
+		if ts.DF[t] == 0 {
+			continue
+		}
+		switch w := ts.IDF(t); {
+		case w > weight+1e-9:
+			rarest, weight = []string{t}, w
+		case w > weight-1e-9:
+			rarest = append(rarest, t)
+		}
+	}
+	return rarest
 }

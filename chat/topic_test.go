@@ -37,6 +37,7 @@ func TestOffTopic(t *testing.T) {
 		{"subject not in the answer", "Hoe vraag ik een rijbewijs aan?", "U meldt het bij de politie.", passport, false},
 		{"a comma and an en, but no list", "wat kost het legen van de container van 140 liter",
 			"Ja, u kunt kiezen tussen 140 liter en 240 liter.", retrieval.Hit{Title: "Afval"}, false},
+		{"a yes/no question", "Telt mijn pensioen mee?", "Ook met loon, een WW-uitkering, AOW of pensioen kunt u bijzondere bijstand krijgen.", retrieval.Hit{Title: "Bijzondere bijstand"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,6 +37,9 @@ type Query struct {
 	Candidates   int  // each ranking's depth before fusion (default 50)
 	Mode         Mode // default Hybrid
 	Fusion       Fusion
+	// Corrected says Text has been through Correct already (the chat service does so,
+	// to answer the question the search ran), so Search does not repair it again.
+	Corrected bool
 }
 
 // Fusion weighs the two rankings; the zero value means DefaultFusion. With K > 0 (the
@@ -204,12 +207,10 @@ LIMIT $8`
 // added for the colloquial ones it has (dutch.Expand: "gejat" also searches
 // "gestolen").
 func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) {
-	q = q.withDefaults()
-	text, err := s.Correct(ctx, q.Text) // "paspoord" finds "paspoort"
+	q, err := s.prepare(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("retrieval: search: %w", err)
+		return nil, err
 	}
-	q.Text = dutch.Expand(text) // colloquial words find the official ones
 	var vec *pgvector.Vector
 	if q.Mode != TextOnly {
 		v, err := e.EmbedQuery(ctx, q.Text)
@@ -225,13 +226,27 @@ func (s *Store) Search(ctx context.Context, e Embedder, q Query) ([]Hit, error) 
 // SearchVector is Search with the question's vector already computed (nil for
 // TextOnly).
 func (s *Store) SearchVector(ctx context.Context, vec *pgvector.Vector, q Query) ([]Hit, error) {
-	q = q.withDefaults()
-	text, err := s.Correct(ctx, q.Text)
+	q, err := s.prepare(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("retrieval: search: %w", err)
+		return nil, err
 	}
-	q.Text = dutch.Expand(text)
 	return s.search(ctx, vec, q)
+}
+
+// prepare sets q's defaults, repairs its typos unless they were (Correct: "paspoord"
+// finds "paspoort") and adds the official words for its colloquial ones
+// (dutch.Expand: "gejat" finds "gestolen").
+func (s *Store) prepare(ctx context.Context, q Query) (Query, error) {
+	q = q.withDefaults()
+	if !q.Corrected {
+		text, err := s.Correct(ctx, q.Text)
+		if err != nil {
+			return q, fmt.Errorf("retrieval: search: %w", err)
+		}
+		q.Text, q.Corrected = text, true
+	}
+	q.Text = dutch.Expand(q.Text)
+	return q, nil
 }
 
 // search runs searchSQL for a query with its defaults set and its text expanded.

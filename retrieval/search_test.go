@@ -234,17 +234,13 @@ func TestSearchRareWordsWeighMore(t *testing.T) {
 			[]string{"U kunt dit aanvragen bij de gemeente, online of aan de balie."}})
 	}
 	seed(t, store, pages)
-	q := retrieval.Query{Text: "kwijtschelding aanvragen gemeente", Mode: retrieval.TextOnly}
 	first := func() string {
 		t.Helper()
-		hits, err := store.Search(ctx, bagEmbedder{}, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(hits) == 0 {
+		url := firstURL(t, store, "kwijtschelding aanvragen gemeente")
+		if url == "" {
 			t.Fatal("no hits")
 		}
-		return hits[0].URL
+		return url
 	}
 	// Before the first count every word weighs the same: two words beat one.
 	if got := first(); got == "https://rijk.example/kwijtschelding" {
@@ -338,17 +334,7 @@ func TestSearchRepairsTypos(t *testing.T) {
 		{rijk, "https://rijk.example/paspoort", "Paspoort kwijt", []string{"Bent u uw paspoort kwijt? Meld het bij de gemeente."}},
 		{rijk, "https://rijk.example/afval", "Afval", []string{"De gemeente haalt het afval op."}},
 	})
-	first := func(q string) string {
-		t.Helper()
-		hits, err := store.Search(ctx, bagEmbedder{}, retrieval.Query{Text: q, Mode: retrieval.TextOnly})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(hits) == 0 {
-			return ""
-		}
-		return hits[0].URL
-	}
+	first := func(q string) string { t.Helper(); return firstURL(t, store, q) }
 	// Before the first count of the index's words nothing is repaired.
 	if got := first("paspoord"); got != "" {
 		t.Fatalf("before the word count, %q found %s", "paspoord", got)
@@ -410,4 +396,17 @@ func TestCurrentTermStats(t *testing.T) {
 			t.Errorf("%s: after the second ingest DF kwijtscheld %d over %d chunks, want 1 over 2", name, ts.DF["kwijtscheld"], ts.Chunks)
 		}
 	}
+}
+
+// firstURL is the page of the first full-text hit for q, "" if none.
+func firstURL(t *testing.T, store *retrieval.Store, q string) string {
+	t.Helper()
+	hits, err := store.Search(context.Background(), bagEmbedder{}, retrieval.Query{Text: q, Mode: retrieval.TextOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 {
+		return ""
+	}
+	return hits[0].URL
 }

@@ -24,8 +24,8 @@ func TestSpellerCorrect(t *testing.T) {
 		{"oude kleren", "oude kleren"},                               // one letter too many: not repaired
 		{"bijstand aanvraagt", "bijstand aanvraagt"},                 // known stem? no, but no word one slip away
 		{"wmo", "wmo"}, // too short
-		{"mn paspoort is gejat", "mn paspoort is gejat"},               // synonyms.txt knows it
-		{"gemeente 2026", "gemeente 2026"},                             // digits
+		{"mn paspoort is gejat", "mn paspoort is gejat"}, // synonyms.txt knows it
+		{"gemeente 2026", "gemeente 2026"},               // digits
 		{"", ""},
 	}
 	for _, tc := range tests {

@@ -22,7 +22,9 @@ func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel 
 	if vecs.Embedder == nil {
 		return nil, nil, errors.New("the index is empty: run `vraagbaak ingest` (or `make demo`) first")
 	}
-	terms, err := store.TermStats(ctx)
+	// Loaded once here and kept by the store, which the service asks again after an
+	// ingest.
+	terms, err := store.CurrentTermStats(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
