@@ -12,7 +12,8 @@
 # chromium-browser, google-chrome) is used as it is; otherwise Debian's `chromium`
 # package is installed with apt-get (as root, or through sudo). axe-core (major version
 # 4) is installed from npm into <repo>/.cache/node_modules unless VRAAGBAAK_AXE_JS already
-# names a file or it is there already.
+# names a file or it is there already; when npm is missing, Debian's `npm` package is
+# installed first, the same way as Chromium.
 set -euo pipefail
 
 log() { printf 'browser.sh: %s\n' "$*" >&2; }
@@ -27,9 +28,25 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 as_root() {
 	if [ ${#sudo_cmd[@]} -gt 0 ] && ! command -v sudo >/dev/null; then
-		die "not root and sudo is missing: install Chromium yourself and set VRAAGBAAK_CHROMIUM"
+		die "not root and sudo is missing: install $1 yourself (see the top of this script)"
 	fi
+	shift
 	"${sudo_cmd[@]}" "$@"
+}
+
+# apt_install WHAT PACKAGE... installs Debian packages as root (WHAT names them in errors).
+apt_updated=
+apt_install() {
+	local what=$1
+	shift
+	command -v apt-get >/dev/null || die "no apt-get: this script installs on Debian/Ubuntu only; install $what yourself"
+	if [ -z "$apt_updated" ]; then
+		log "apt-get update"
+		as_root "$what" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+		apt_updated=1
+	fi
+	log "apt-get install $*"
+	as_root "$what" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
 }
 
 find_chromium() {
@@ -53,11 +70,7 @@ if [ -n "${VRAAGBAAK_CHROMIUM:-}" ] && ! find_chromium >/dev/null; then
 	die "VRAAGBAAK_CHROMIUM=$VRAAGBAAK_CHROMIUM is not an executable"
 fi
 if ! chromium=$(find_chromium); then
-	command -v apt-get >/dev/null || die "no apt-get: this script installs on Debian/Ubuntu only; install Chromium and set VRAAGBAAK_CHROMIUM"
-	log "apt-get update"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-	log "apt-get install chromium"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >&2
+	apt_install "Chromium (and set VRAAGBAAK_CHROMIUM)" chromium fonts-liberation
 	chromium=$(find_chromium) || die "Chromium did not install"
 fi
 log "Chromium: $chromium"
@@ -70,7 +83,10 @@ else
 	axe=$repo/.cache/node_modules/axe-core/axe.min.js
 	installed=$(sed -n 's/^ *"version": *"\([0-9]*\)\..*/\1/p' "$repo/.cache/node_modules/axe-core/package.json" 2>/dev/null | head -n 1 || true)
 	if [ ! -f "$axe" ] || [ "$installed" != "$axe_major" ]; then
-		command -v npm >/dev/null || die "npm is missing: install it (apt-get install npm) or set VRAAGBAAK_AXE_JS to axe.min.js"
+		if ! command -v npm >/dev/null; then
+			apt_install "npm (or set VRAAGBAAK_AXE_JS to axe.min.js)" npm
+			command -v npm >/dev/null || die "npm did not install"
+		fi
 		log "npm install axe-core@$axe_major into $repo/.cache"
 		mkdir -p "$repo/.cache"
 		npm install --prefix "$repo/.cache" --no-audit --no-fund --loglevel=error "axe-core@$axe_major" >&2
