@@ -100,7 +100,7 @@ func (s *Server) ServeStaff(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := newClient(s, conn, id.agent.Municipality, throttle.ClientIP(r, s.cfg.TrustProxy))
+	c := newClient(s, conn, id.agent.Municipality, throttle.ClientIP(r, s.cfg.TrustedProxies))
 	a := id.agent
 	c.agent, c.session = &a, id.session
 	if !s.hub.add(c) {

@@ -31,9 +31,9 @@ type ServerConfig struct {
 	// conversation (default 12).
 	IPRate           float64
 	ConversationRate float64
-	MaxQuestionRunes int   // default 1000
-	MaxMessageBytes  int64 // largest frame read, default 8 KiB
-	TrustProxy       bool  // take the client address from X-Forwarded-For
+	MaxQuestionRunes int              // default 1000
+	MaxMessageBytes  int64            // largest frame read, default 8 KiB
+	TrustedProxies   throttle.Proxies // reverse proxies whose X-Forwarded-For is believed (see throttle.ClientIP)
 	PingInterval     time.Duration
 	PongWait         time.Duration
 	WriteWait        time.Duration
@@ -162,7 +162,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered with an HTTP error
 	}
-	c := newClient(s, conn, municipality, throttle.ClientIP(r, s.cfg.TrustProxy))
+	c := newClient(s, conn, municipality, throttle.ClientIP(r, s.cfg.TrustedProxies))
 	if !s.hub.add(c) {
 		c.closeWith(websocket.CloseGoingAway, "de server stopt even")
 		return

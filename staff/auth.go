@@ -34,10 +34,10 @@ const (
 
 // Config configures sessions and logins. Zero values take the defaults.
 type Config struct {
-	SessionTTL     time.Duration // idle timeout, default 8h; a session never lasts longer than MaxSessionAge
-	Secure         bool          // mark cookies Secure; set when served over HTTPS
-	LoginPerMinute float64       // login attempts a minute per client address and per email, default 5
-	TrustProxy     bool          // take the client address from X-Forwarded-For
+	SessionTTL     time.Duration    // idle timeout, default 8h; a session never lasts longer than MaxSessionAge
+	Secure         bool             // mark cookies Secure; set when served over HTTPS
+	LoginPerMinute float64          // login attempts a minute per client address and per email, default 5
+	TrustedProxies throttle.Proxies // reverse proxies whose X-Forwarded-For is believed (see throttle.ClientIP)
 	// CookiePath is the session cookie's Path, default "/staff". Set it to "/" when
 	// pages outside /staff/ (the evaluator pages under /eval/) need the session too.
 	CookiePath string

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
+	"github.com/vraagbaak/vraagbaak/internal/throttle"
 	"github.com/vraagbaak/vraagbaak/staff"
 )
 
@@ -623,11 +624,14 @@ func TestLoginRateLimit(t *testing.T) {
 	}{
 		{name: "one address, many emails", email: func(i int) string { return fmt.Sprintf("x%d@amsterdam.nl", i) }, ip: func(int) string { return "192.0.2.1" }},
 		{name: "one email, many addresses", email: func(int) string { return "an@amsterdam.nl" }, ip: func(i int) string { return fmt.Sprintf("192.0.2.%d", 10+i) }},
+		// The client writes what it likes left of the address the proxy appends: it
+		// does not escape the limit of its own address.
+		{name: "forged X-Forwarded-For entries", email: func(i int) string { return fmt.Sprintf("y%d@amsterdam.nl", i) }, ip: func(i int) string { return fmt.Sprintf("192.0.2.%d, 198.51.100.1", 10+i) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := newSite(t, staff.Config{LoginPerMinute: 3, TrustProxy: true})
+			s := newSite(t, staff.Config{LoginPerMinute: 3, TrustedProxies: throttle.Loopback()})
 			mustAdd(t, s.store, staff.Account{Email: "an@amsterdam.nl", Municipality: "GM0363", Role: staff.Agent}, password)
 			b := s.browser(t)
 			for i := range 4 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
+	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
 // Config is the service's configuration, read once from the environment.
@@ -37,7 +38,7 @@ type Config struct {
 	Addr           string                // VRAAGBAAK_ADDR (default localhost:8080)
 	AllowedOrigins map[string][]string   // VRAAGBAAK_ALLOWED_ORIGINS: "GM0363=https://www.amsterdam.nl https://amsterdam.nl;*=https://example.nl"
 	RetentionDays  int                   // VRAAGBAAK_RETENTION_DAYS (default 30): conversations and answers older than this are deleted
-	TrustProxy     bool                  // VRAAGBAAK_TRUST_PROXY: take client addresses from X-Forwarded-For
+	TrustedProxies throttle.Proxies      // VRAAGBAAK_TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed; VRAAGBAAK_TRUST_PROXY=true (deprecated) adds loopback
 	IPRate         float64               // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default 30)
 	ConvRate       float64               // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default 12)
 	OpeningHours   map[string]chat.Hours // VRAAGBAAK_OPENING_HOURS: "GM0363=ma-vr 08:30-17:00;*=ma-vr 09:00-17:00" (default: always open)
@@ -113,8 +114,17 @@ func (cfg *Config) loadServing(get func(k, def string) string) error {
 	if cfg.RetentionDays, err = strconv.Atoi(get("VRAAGBAAK_RETENTION_DAYS", "30")); err != nil || cfg.RetentionDays < 1 {
 		return fmt.Errorf("config: VRAAGBAAK_RETENTION_DAYS must be a whole number of days, 1 or more")
 	}
-	if cfg.TrustProxy, err = strconv.ParseBool(get("VRAAGBAAK_TRUST_PROXY", "false")); err != nil {
-		return fmt.Errorf("config: VRAAGBAAK_TRUST_PROXY must be true or false")
+	if cfg.TrustedProxies, err = throttle.ParseProxies(get("VRAAGBAAK_TRUSTED_PROXIES", "")); err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_TRUSTED_PROXIES: %w", err)
+	}
+	// Deprecated: VRAAGBAAK_TRUST_PROXY=true once took the first X-Forwarded-For entry,
+	// which the client writes. It now means "trust a proxy on this machine".
+	trustProxy, err := strconv.ParseBool(get("VRAAGBAAK_TRUST_PROXY", "false"))
+	if err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_TRUST_PROXY (deprecated; use VRAAGBAAK_TRUSTED_PROXIES) must be true or false")
+	}
+	if trustProxy {
+		cfg.TrustedProxies = append(cfg.TrustedProxies, throttle.Loopback()...)
 	}
 	for name, dst := range map[string]*float64{"VRAAGBAAK_RATE_LIMIT_IP": &cfg.IPRate, "VRAAGBAAK_RATE_LIMIT_CONVERSATION": &cfg.ConvRate} {
 		def := map[string]string{"VRAAGBAAK_RATE_LIMIT_IP": "30", "VRAAGBAAK_RATE_LIMIT_CONVERSATION": "12"}[name]

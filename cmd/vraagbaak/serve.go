@@ -57,12 +57,12 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	accounts := staff.NewStore(pool)
 	// The session cookie is sent to the staff console and the evaluator pages alike.
 	auth := staff.NewAuth(accounts, pool, staff.Config{SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies,
-		TrustProxy: a.cfg.TrustProxy, CookiePath: "/"}, a.log)
+		TrustedProxies: a.cfg.TrustedProxies, CookiePath: "/"}, a.log)
 	srv := chat.NewServer(svc, convs, chat.ServerConfig{
 		AllowedOrigins:   a.cfg.AllowedOrigins,
 		IPRate:           a.cfg.IPRate,
 		ConversationRate: a.cfg.ConvRate,
-		TrustProxy:       a.cfg.TrustProxy,
+		TrustedProxies:   a.cfg.TrustedProxies,
 		OpeningHours:     a.cfg.OpeningHours,
 		QueueTimeout:     a.cfg.QueueTimeout,
 		CheckSession: func(ctx context.Context, token string) error {

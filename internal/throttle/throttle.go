@@ -4,8 +4,10 @@
 package throttle
 
 import (
+	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -58,18 +60,83 @@ func (k *Keyed) Allow(key string, now time.Time) bool {
 	return e.l.AllowN(now, 1)
 }
 
-// ClientIP is the address a request comes from: the first X-Forwarded-For entry when
-// the service runs behind a trusted reverse proxy, else the connection's address.
-func ClientIP(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
+// Proxies are the reverse proxies whose X-Forwarded-For header is believed: addresses
+// and networks. The zero value trusts nobody.
+type Proxies []netip.Prefix
+
+// Loopback is 127.0.0.0/8 and ::1: a reverse proxy on the same machine.
+func Loopback() Proxies {
+	return Proxies{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+}
+
+// ParseProxies reads addresses and networks ("10.0.0.0/8 192.0.2.7, ::1"), separated
+// by commas or spaces.
+func ParseProxies(s string) (Proxies, error) {
+	var ps Proxies
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			ps = append(ps, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("throttle: %q is not an IP address or a network such as 10.0.0.0/8", f)
+		}
+		a = a.Unmap()
+		ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return ps, nil
+}
+
+// Contains reports whether a is one of the proxies.
+func (ps Proxies) Contains(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	return false
+}
+
+// ClientIP is the address a request comes from. When the connection comes from a
+// trusted proxy, X-Forwarded-For is read from the right: each proxy appends the
+// address it got the request from, so the rightmost address that is not a trusted
+// proxy is the client; what stands left of it was written by the client and may be
+// forged. Otherwise, or when the header holds nothing usable, it is the connection's
+// address.
+func ClientIP(r *http.Request, trusted Proxies) string {
+	peer := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		peer = host
 	}
-	return host
+	addr, err := netip.ParseAddr(peer)
+	if err != nil || !trusted.Contains(addr) {
+		return peer
+	}
+	client := addr.Unmap()
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, ok := forwardedAddr(hops[i])
+		if !ok {
+			break // not written by a proxy we trust: stop at the last address we can believe
+		}
+		client = a
+		if !trusted.Contains(a) {
+			break
+		}
+	}
+	return client.String()
+}
+
+// forwardedAddr reads one X-Forwarded-For entry: an address, possibly with a port.
+func forwardedAddr(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	return netip.Addr{}, false
 }
