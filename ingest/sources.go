@@ -130,7 +130,7 @@ func validateSource(file string, n *yaml.Node, field string, src *Source) error 
 		return fail("allow", "at least one URL prefix is required")
 	}
 	for _, a := range src.Allow {
-		if _, err := httpURL(a); err != nil {
+		if err := checkAllow(a); err != nil {
 			return fail("allow", err.Error())
 		}
 	}
@@ -158,20 +158,6 @@ func httpURL(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q must be an absolute http(s) URL", s)
 	}
 	return u, nil
-}
-
-// allowed reports whether u lies under one of the allow prefixes.
-func allowed(prefixes []string, u *url.URL) bool {
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return false
-	}
-	s := u.String()
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
 
 func knownKeys(file string, n *yaml.Node, keys ...string) error {
