@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: makes sure PostgreSQL with pgvector, Chromium
-# and axe-core are there, then
+# The whole test suite, as CI runs it: makes sure PostgreSQL with pgvector, Chromium,
+# axe-core and nginx are there, then
 # go vet and go test -race over every package. A test that needs the database fails
 # (instead of skipping) when it is missing: VRAAGBAAK_REQUIRE_DB=1.
 set -euo pipefail
@@ -14,6 +14,10 @@ export DATABASE_URL VRAAGBAAK_REQUIRE_DB=1
 browser_env=$(scripts/browser.sh)
 eval "$(sed 's/^/export /' <<<"$browser_env")"
 export VRAAGBAAK_REQUIRE_BROWSER=1
+# A real nginx for the reverse-proxy tests (installed when missing).
+nginx_env=$(scripts/nginx.sh)
+eval "$(sed 's/^/export /' <<<"$nginx_env")"
+export VRAAGBAAK_REQUIRE_NGINX=1
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
