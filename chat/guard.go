@@ -4,38 +4,56 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strings"
-	"sync"
+	"unicode"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
 
-// Guard reports whether an official assistant must refuse question, and why.
-// reason is a snake_case code: out_of_domain, voting_advice,
-// fill_in_for_citizen, write_letter, prompt_injection or fraud (the sections
-// of guard.txt). RefusalMessage gives the text to show the citizen.
+// GuardRules is a parsed guard rule file (guard.txt): what an official assistant
+// must refuse, and why. Build it with ParseGuardRules or DefaultGuardRules; it is
+// safe for concurrent use.
 //
-// The rules live in guard.txt, a lexicon a policy officer can read and edit;
-// its header explains the format. Guard matches them against the question
-// lowercased, diacritic-folded and split into words by dutch.Tokens, so
-// patterns match whole words only ("weer" does not match "weerbericht"). The
-// first section with a matching pattern and no matching exception wins.
+// Refuse matches the rules against the question lowercased, diacritic-folded and
+// split into words by dutch.Tokens, so patterns match whole words only ("weer"
+// does not match "weerbericht"). The first section with a matching pattern and no
+// matching exception wins. The reason is the section's name, a snake_case code
+// with a refusal message (RefusalMessage): out_of_domain, voting_advice,
+// fill_in_for_citizen, write_letter, prompt_injection or fraud.
 //
-// Guard is a cheap first filter in front of retrieval, tuned for precision:
-// a citizen wrongly refused is worse than an odd question answered from
-// government pages, which the citation check still guards. It does not see
-// the conversation, only the question.
-//
-// guard.txt is embedded and checked by the tests; should it still fail to
-// parse, Guard refuses nothing rather than everything.
-func Guard(question string) (refuse bool, reason string) {
-	reason, _ = guardMatch(question)
+// The guard is a cheap first filter in front of retrieval, tuned for precision: a
+// citizen wrongly refused is worse than an odd question answered from government
+// pages, which the citation check still guards. It does not see the conversation,
+// only the question.
+type GuardRules struct {
+	rules []guardRule
+}
+
+// Refuse reports whether an official assistant must refuse question, and why.
+func (g *GuardRules) Refuse(question string) (refuse bool, reason string) {
+	reason, _ = g.match(question)
 	return reason != "", reason
 }
 
+// Summary describes the rules in one line: their sections and counts.
+func (g *GuardRules) Summary() string {
+	var parts []string
+	patterns, except := 0, 0
+	for _, r := range g.rules {
+		patterns += len(r.patterns)
+		except += len(r.except)
+		parts = append(parts, fmt.Sprintf("%s %d", r.reason, len(r.patterns)+len(r.except)))
+	}
+	return fmt.Sprintf("guard rules: %d sections, %d patterns, %d exceptions (%s)",
+		len(g.rules), patterns, except, strings.Join(parts, ", "))
+}
+
 // RefusalMessage returns the short Dutch message shown to a citizen whose
-// question Guard refused for reason. Each message says honestly what the
+// question the guard refused for reason. Each message says honestly what the
 // assistant does not do and where to go instead. An unknown reason gets the
 // out_of_domain message.
 func RefusalMessage(reason string) string {
@@ -71,25 +89,21 @@ var refusalMessages = map[string]string{
 		"U kunt ook contact opnemen met uw gemeente.",
 }
 
-// guardLexiconText is the lexicon Guard uses.
+// defaultGuardText is the embedded guard.txt.
 //
 //go:embed guard.txt
-var guardLexiconText string
+var defaultGuardText []byte
 
-// guardLexicon parses guardLexiconText once.
-var guardLexicon = sync.OnceValues(func() ([]guardRule, error) {
-	return parseGuardLexicon(guardLexiconText)
-})
+// DefaultGuardRules parses the embedded guard.txt.
+func DefaultGuardRules() (*GuardRules, error) {
+	return ParseGuardRules("guard.txt", defaultGuardText)
+}
 
-// guardMatch returns the reason to refuse question and the lexicon line that
-// decided it, or "" and "".
-func guardMatch(question string) (reason, pattern string) {
-	rules, err := guardLexicon()
-	if err != nil {
-		return "", ""
-	}
+// match returns the reason to refuse question and the rule line that decided it,
+// or "" and "".
+func (g *GuardRules) match(question string) (reason, pattern string) {
 	text := normalizeGuard(question)
-	for _, r := range rules {
+	for _, r := range g.rules {
 		if p, ok := r.match(text); ok {
 			return r.reason, p
 		}
@@ -145,11 +159,26 @@ func isReason(s string) bool {
 	return true
 }
 
-// parseGuardLexicon parses the lexicon format described in guard.txt.
-func parseGuardLexicon(src string) ([]guardRule, error) {
+// ParseGuardRules parses and checks a guard rule file in the format guard.txt
+// describes; file names it in errors. The error lists every mistake found, one a
+// line, as "file:line: what is wrong". Besides the syntax it checks what a parser
+// can know of the meaning: a section whose reason has no refusal message, a section
+// twice or without patterns, a pattern that can never match the normalized
+// question or matches every question, and a line written twice in a section or as
+// both pattern and exception.
+func ParseGuardRules(file string, src []byte) (*GuardRules, error) {
+	errs := &ruleErrors{file: file}
 	var rules []guardRule
-	seen := make(map[string]bool)
-	for n, line := range strings.Split(src, "\n") {
+	var lines []int          // the line of each section's header
+	seen := map[string]int{} // section → line
+	skip := false            // in a section that could not be used: check its patterns only
+	type pos struct {
+		line   int
+		except bool
+	}
+	var written map[string]pos // the current section's lines
+	broken := map[int]bool{}   // sections with a pattern that did not compile: "no patterns" would only repeat it
+	for n, line := range strings.Split(string(src), "\n") {
 		n++
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -157,18 +186,25 @@ func parseGuardLexicon(src string) ([]guardRule, error) {
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			reason := strings.TrimSpace(line[1 : len(line)-1])
-			if !isReason(reason) {
-				return nil, fmt.Errorf("guard lexicon: line %d: reason %q is not a snake_case code", n, reason)
+			written, skip = map[string]pos{}, true
+			switch _, known := refusalMessages[reason]; {
+			case !isReason(reason):
+				errs.add(n, "reason %q is not a snake_case code", reason)
+			case seen[reason] > 0:
+				errs.add(n, "section [%s] appears twice (first at line %d)", reason, seen[reason])
+			case !known:
+				errs.add(n, "unknown reason %q: a section needs a refusal message in chat/guard.go (known: %s)", reason, strings.Join(guardReasons(), ", "))
+			default:
+				skip = false
+				seen[reason] = n
+				rules = append(rules, guardRule{reason: reason})
+				lines = append(lines, n)
 			}
-			if seen[reason] {
-				return nil, fmt.Errorf("guard lexicon: line %d: section [%s] appears twice", n, reason)
-			}
-			seen[reason] = true
-			rules = append(rules, guardRule{reason: reason})
 			continue
 		}
-		if len(rules) == 0 {
-			return nil, fmt.Errorf("guard lexicon: line %d: pattern before the first [reason]", n)
+		if written == nil {
+			errs.add(n, "pattern before the first [reason]")
+			written, skip = map[string]pos{}, true
 		}
 		except := false
 		if rest, ok := strings.CutPrefix(line, "!"); ok {
@@ -176,7 +212,26 @@ func parseGuardLexicon(src string) ([]guardRule, error) {
 		}
 		re, err := compileGuardPattern(line)
 		if err != nil {
-			return nil, fmt.Errorf("guard lexicon: line %d: %w", n, err)
+			errs.add(n, "%v", err)
+			if !skip {
+				broken[len(rules)-1] = true
+			}
+			continue
+		}
+		if p, ok := written[line]; ok {
+			switch {
+			case p.except == except:
+				errs.add(n, "pattern %q appears twice in this section (first at line %d)", line, p.line)
+			case except:
+				errs.add(n, "exception %q is also a pattern of this section (line %d): that pattern can never match", line, p.line)
+			default:
+				errs.add(n, "pattern %q is also an exception of this section (line %d): it can never match", line, p.line)
+			}
+			continue
+		}
+		written[line] = pos{n, except}
+		if skip {
+			continue
 		}
 		r := &rules[len(rules)-1]
 		p := guardPattern{src: line, re: re}
@@ -186,12 +241,23 @@ func parseGuardLexicon(src string) ([]guardRule, error) {
 			r.patterns = append(r.patterns, p)
 		}
 	}
-	for _, r := range rules {
-		if len(r.patterns) == 0 {
-			return nil, fmt.Errorf("guard lexicon: section [%s] has no patterns", r.reason)
+	for i, r := range rules {
+		if len(r.patterns) == 0 && !broken[i] {
+			errs.add(lines[i], "section [%s] has no patterns", r.reason)
 		}
 	}
-	return rules, nil
+	if len(rules) == 0 && len(errs.errs) == 0 {
+		errs.add(0, "no sections: a guard file has [reason] sections with patterns")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return &GuardRules{rules: rules}, nil
+}
+
+// guardReasons returns the reasons that have a refusal message, sorted.
+func guardReasons() []string {
+	return slices.Sorted(maps.Keys(refusalMessages))
 }
 
 // guardGap is what "..." in a pattern stands for: up to five other words.
@@ -202,9 +268,19 @@ const guardGap = `(?: [^ ]+){0,5}`
 // matched as whole words on normalized text.
 func compileGuardPattern(p string) (*regexp.Regexp, error) {
 	if rest, ok := strings.CutPrefix(p, "re:"); ok {
-		re, err := regexp.Compile(strings.TrimSpace(rest))
+		expr := strings.TrimSpace(rest)
+		if expr == "" {
+			return nil, fmt.Errorf("pattern %q: empty expression", p)
+		}
+		re, err := regexp.Compile(expr)
 		if err != nil {
 			return nil, fmt.Errorf("pattern %q: %w", p, err)
+		}
+		if re.MatchString("") {
+			return nil, fmt.Errorf("pattern %q matches an empty text, so it matches every question", p)
+		}
+		if tree, err := syntax.Parse(expr, syntax.Perl); err == nil && !canMatchNormalized(tree) {
+			return nil, fmt.Errorf("pattern %q can never match: the question it runs on has only lower-case letters without accents, digits and single spaces", p)
 		}
 		return re, nil
 	}
@@ -250,4 +326,57 @@ func compileGuardPattern(p string) (*regexp.Regexp, error) {
 	}
 	b.WriteString(`(?: |$)`)
 	return regexp.Compile(b.String())
+}
+
+// canMatchNormalized reports whether re can match some text normalizeGuard
+// returns: words of lower-case letters without accents (or letters of other
+// scripts) and digits, separated by single spaces. It errs on the side of yes.
+func canMatchNormalized(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return false
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if !normalizedRune(r) && (re.Flags&syntax.FoldCase == 0 || !normalizedRune(unicode.ToLower(r))) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi >= 0x80 || lo <= ' ' && ' ' <= hi || lo <= 'z' && 'a' <= hi || lo <= '9' && '0' <= hi {
+				return true
+			}
+		}
+		return false
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !canMatchNormalized(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if canMatchNormalized(sub) {
+				return true
+			}
+		}
+		return false
+	case syntax.OpCapture, syntax.OpPlus:
+		return canMatchNormalized(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min == 0 || canMatchNormalized(re.Sub[0])
+	}
+	return true // empty, star, quest, any character, anchors, word boundaries
+}
+
+// normalizedRune reports whether r can stand in normalized question text.
+func normalizedRune(r rune) bool {
+	if r == ' ' {
+		return true
+	}
+	t := dutch.Tokens(string(r))
+	return len(t) == 1 && t[0] == string(r)
 }

@@ -3,6 +3,7 @@ package chat
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -10,14 +11,20 @@ import (
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
 
-func TestGuardLexicon(t *testing.T) {
-	rules, err := parseGuardLexicon(guardLexiconText)
+// defaultGuard returns the embedded guard rules.
+func defaultGuard(t testing.TB) *GuardRules {
+	t.Helper()
+	g, err := DefaultGuardRules()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+func TestGuardLexicon(t *testing.T) {
 	want := []string{"prompt_injection", "fraud", "voting_advice", "fill_in_for_citizen", "write_letter", "out_of_domain"}
 	var got []string
-	for _, r := range rules {
+	for _, r := range defaultGuard(t).rules {
 		got = append(got, r.reason)
 		if _, ok := refusalMessages[r.reason]; !ok {
 			t.Errorf("reason %q in guard.txt has no refusal message", r.reason)
@@ -28,28 +35,71 @@ func TestGuardLexicon(t *testing.T) {
 	}
 }
 
-func TestParseGuardLexiconErrors(t *testing.T) {
+func TestParseGuardRulesErrors(t *testing.T) {
 	tests := []struct {
-		name, src, want string
+		name, src string
+		want      []string // each a line of the error
 	}{
-		{"pattern before section", "weer\n[out_of_domain]\nregen", "line 1: pattern before the first [reason]"},
-		{"bad reason", "[Out Of Domain]\nregen", `line 1: reason "Out Of Domain" is not a snake_case code`},
-		{"duplicate section", "[a]\nx\n[a]\ny", "line 3: section [a] appears twice"},
-		{"empty section", "[a]\n# nothing\n[b]\nx", "section [a] has no patterns"},
-		{"bad regex", "[a]\nre: (unclosed", "line 2: pattern \"re: (unclosed\""},
-		{"gap at start", "[a]\n... regen", "must stand between two words"},
-		{"gap at end", "[a]\nregen ...", "must stand between two words"},
-		{"double gap", "[a]\nregen ... ... morgen", "must stand between two words"},
-		{"empty alternative", "[a]\nregen/ morgen", `"" has no letters or digits`},
-		{"punctuation only", "[a]\n?!", `"?!" has no letters or digits`},
+		{"pattern before section", "weer\n[out_of_domain]\nregen", []string{"g.txt:1: pattern before the first [reason]"}},
+		{"bad reason", "[Out Of Domain]\nregen", []string{`g.txt:1: reason "Out Of Domain" is not a snake_case code`}},
+		{"unknown reason", "[fraud]\nzwart werken\n\n[spam]\nkoop nu", []string{`g.txt:4: unknown reason "spam": a section needs a refusal message in chat/guard.go (known: `}},
+		{"duplicate section", "[fraud]\nx\n[fraud]\ny", []string{"g.txt:3: section [fraud] appears twice (first at line 1)"}},
+		{"empty section", "[fraud]\n# nothing\n[out_of_domain]\nx", []string{"g.txt:1: section [fraud] has no patterns"}},
+		{"only exceptions", "[fraud]\n! melden", []string{"g.txt:1: section [fraud] has no patterns"}},
+		{"no sections", "# only comments\n", []string{"g.txt: no sections"}},
+		{"bad regex", "[fraud]\nre: (unclosed", []string{`g.txt:2: pattern "re: (unclosed"`}},
+		{"empty regex", "[fraud]\nre:", []string{`g.txt:2: pattern "re:": empty expression`}},
+		{"regex matches everything", "[fraud]\nre: (hoe)?", []string{`g.txt:2: pattern "re: (hoe)?" matches an empty text, so it matches every question`}},
+		{"regex with capitals", "[fraud]\nre: \\bDigiD\\b", []string{`g.txt:2: pattern "re: \\bDigiD\\b" can never match`}},
+		{"regex with punctuation", "[fraud]\nre: hoe\\?", []string{"can never match"}},
+		{"regex with an accent", "[fraud]\nre: financiële", []string{"can never match"}},
+		{"regex class of capitals", "[fraud]\nre: [A-Z]+ geld", []string{"can never match"}},
+		{"empty exception", "[fraud]\nzwart\n!", []string{"g.txt:3: empty pattern"}},
+		{"gap at start", "[fraud]\n... regen", []string{"g.txt:2: pattern \"... regen\": ... must stand between two words"}},
+		{"gap at end", "[fraud]\nregen ...", []string{"must stand between two words"}},
+		{"double gap", "[fraud]\nregen ... ... morgen", []string{"must stand between two words"}},
+		{"empty alternative", "[fraud]\nregen/ morgen", []string{`"" has no letters or digits`}},
+		{"punctuation only", "[fraud]\n?!", []string{`"?!" has no letters or digits`}},
+		{"pattern twice", "[fraud]\nzwart werken\nzwart werk\nzwart werken", []string{`g.txt:4: pattern "zwart werken" appears twice in this section (first at line 2)`}},
+		{"pattern and exception", "[fraud]\nzwart werken\n! zwart werken", []string{`g.txt:3: exception "zwart werken" is also a pattern of this section (line 2)`}},
+		{"every mistake, in order", "[fraud]\n... x\n[spam]\ny\n[out_of_domain]\nre: (", []string{
+			"g.txt:2: pattern", `g.txt:3: unknown reason "spam"`, "g.txt:6: pattern"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseGuardLexicon(tt.src)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("parseGuardLexicon(%q) error = %v, want it to contain %q", tt.src, err, tt.want)
+			g, err := ParseGuardRules("g.txt", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("ParseGuardRules(%q) = %s, want an error", tt.src, g.Summary())
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Errorf("ParseGuardRules(%q) error has %d lines, want %d:\n%v", tt.src, len(lines), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if i >= len(lines) || !strings.Contains(lines[i], w) {
+					t.Errorf("ParseGuardRules(%q) error =\n%v\nwant line %d to contain %q", tt.src, err, i+1, w)
+				}
+			}
+			var re *RuleError
+			if !errors.As(err, &re) || re.File != "g.txt" {
+				t.Errorf("error %v is not a RuleError of g.txt", err)
 			}
 		})
+	}
+}
+
+func TestParseGuardRulesCountsAndUses(t *testing.T) {
+	g, err := ParseGuardRules("custom.txt", []byte("# eigen regels\n[fraud]\nzwart werken\n! meld*\n[out_of_domain]\nre: \\bvoetbal\\b\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := g.Summary(), "guard rules: 2 sections, 2 patterns, 1 exceptions (fraud 2, out_of_domain 1)"; got != want {
+		t.Errorf("Summary() = %q, want %q", got, want)
+	}
+	for q, want := range map[string]string{"Hoe kan ik zwart werken?": "fraud", "Waar meld ik zwart werken?": "", "Wie won het voetbal?": "out_of_domain", "Wordt het morgen mooi weer?": ""} {
+		if _, got := g.Refuse(q); got != want {
+			t.Errorf("Refuse(%q) = %q, want %q", q, got, want)
+		}
 	}
 }
 
@@ -92,26 +142,20 @@ func TestCompileGuardPattern(t *testing.T) {
 }
 
 func TestGuardExceptions(t *testing.T) {
-	rules, err := parseGuardLexicon("[a]\nwie heeft ... gewonnen\n! verkiezing*\n[b]\ngewonnen")
+	g, err := ParseGuardRules("g.txt", []byte("[out_of_domain]\nwie heeft ... gewonnen\n! verkiezing*\n[voting_advice]\ngewonnen"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		text, want string
 	}{
-		{"Wie heeft de wedstrijd gewonnen?", "a"},
-		{"Wie heeft de verkiezingen gewonnen?", "b"}, // the exception only stops section a
+		{"Wie heeft de wedstrijd gewonnen?", "out_of_domain"},
+		{"Wie heeft de verkiezingen gewonnen?", "voting_advice"}, // the exception only stops section out_of_domain
 		{"Wat is het weer?", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			got := ""
-			for _, r := range rules {
-				if _, ok := r.match(normalizeGuard(tt.text)); ok {
-					got = r.reason
-					break
-				}
-			}
+			_, got := g.Refuse(tt.text)
 			if got != tt.want {
 				t.Errorf("reason for %q = %q, want %q", tt.text, got, tt.want)
 			}
@@ -151,12 +195,13 @@ func TestGuardCases(t *testing.T) {
 		// refused question (a football club's subsidy) was fixed afterwards.
 		{"holdout2.jsonl", 0.90, 0.50, 0.95},
 	}
+	g := defaultGuard(t)
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			cases := readGuardCases(t, "testdata/guard/"+tt.file)
 			var tp, fp, fn, tn, reasonOK int
 			for _, c := range cases {
-				reason, pattern := guardMatch(c.Q)
+				reason, pattern := g.match(c.Q)
 				switch {
 				case c.Refuse && reason != "":
 					tp++
@@ -253,9 +298,10 @@ func TestGuard(t *testing.T) {
 		{"Wat is de kostendelersnorm?", false, ""},
 		{"", false, ""},
 	}
+	g := defaultGuard(t)
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			refuse, reason := Guard(tt.q)
+			refuse, reason := g.Refuse(tt.q)
 			if refuse != tt.refuse || reason != tt.reason {
 				t.Errorf("Guard(%q) = %v, %q, want %v, %q", tt.q, refuse, reason, tt.refuse, tt.reason)
 			}

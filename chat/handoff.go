@@ -3,12 +3,14 @@ package chat
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
+	"github.com/vraagbaak/vraagbaak/internal/pii"
 )
 
 // HandoffReason is why a conversation goes to a person; "" means no hand-off.
@@ -68,30 +70,34 @@ type Triage struct {
 // earlier failed answers rather than by a rule.
 const topicRepeatedFailures = "herhaald_geen_antwoord"
 
-// TriageQuestion decides for one (already redacted) question. recentFailures is the number of refused or low-confidence answers immediately before this question in the conversation (2 or more → ReasonComplex when nothing else matched).
+// HandoffRules is a parsed hand-off rule file (handoff.txt): when a person takes
+// over a conversation, and why. Build it with ParseHandoffRules or
+// DefaultHandoffRules; it is safe for concurrent use.
+type HandoffRules struct {
+	lex *handoffLexicon
+}
+
+// Triage decides for one (already redacted) question. recentFailures is the number
+// of refused or low-confidence answers immediately before this question in the
+// conversation (2 or more → ReasonComplex when nothing else matched).
 //
-// The rules live in handoff.txt, a Dutch rule file a policy officer can
-// read and edit; its header explains the format. Every group of rules is
-// tried and the most urgent reason that matches wins (emergency, sensitive,
-// personal, request, complex); between groups of the same reason the first
-// in the file wins. Words match whole tokens of the question as
-// dutch.Tokens splits them, or their Snowball stems, so "klacht" also
-// matches "klachten". Redaction labels such as "[BSN]" become the tokens
-// "<bsn>" a rule can name; a question in capitals adds "<hoofdletters>",
-// and two or more exclamation marks in a row add "<uitroeptekens>".
+// Every group of rules is tried and the most urgent reason that matches wins
+// (emergency, sensitive, personal, request, complex); between groups of the same
+// reason the first in the file wins. Words match whole tokens of the question as
+// dutch.Tokens splits them, or their Snowball stems, so "klacht" also matches
+// "klachten". Redaction labels such as "[BSN]" become the tokens "<bsn>" a rule can
+// name; a question in capitals adds "<hoofdletters>", and two or more exclamation
+// marks in a row add "<uitroeptekens>".
 //
-// Weak rules, the bare mention of a topic such as "Veilig Thuis" or
-// "ontruiming", do not count in an information question ("wat doet Veilig
-// Thuis?"); strong rules, the citizen's own situation ("mijn man slaat mij"),
-// always count. Suicide rules are all strong and have no exceptions, so an
-// information-intent rule can never hide a suicide risk.
-//
-// handoff.txt is embedded and checked by the tests; should it still fail to
-// parse, TriageQuestion hands off only for recentFailures.
-func TriageQuestion(question string, recentFailures int) Triage {
+// Weak rules, the bare mention of a topic such as "Veilig Thuis" or "ontruiming",
+// do not count in an information question ("wat doet Veilig Thuis?"); strong rules,
+// the citizen's own situation ("mijn man slaat mij"), always count. Suicide rules
+// are all strong and have no exceptions, so an information-intent rule can never
+// hide a suicide risk.
+func (h *HandoffRules) Triage(question string, recentFailures int) Triage {
 	reason, topic := ReasonNone, ""
-	if r, _ := handoffMatch(question); r != nil {
-		reason, topic = r.reason, r.topic
+	if g, _ := h.match(question); g != nil {
+		reason, topic = g.reason, g.topic
 	} else if recentFailures >= 2 {
 		reason, topic = ReasonComplex, topicRepeatedFailures
 	}
@@ -99,6 +105,26 @@ func TriageQuestion(question string, recentFailures int) Triage {
 		return Triage{}
 	}
 	return Triage{Reason: reason, Priority: reason.priority(), Topic: topic, Message: handoffMessages[reason]}
+}
+
+// Summary describes the rules in one line: their groups and counts.
+func (h *HandoffRules) Summary() string {
+	byReason := map[HandoffReason]int{}
+	strong, weak, except := 0, 0, 0
+	for _, g := range h.lex.groups {
+		byReason[g.reason]++
+		strong += len(g.strong)
+		weak += len(g.weak)
+		except += len(g.except)
+	}
+	var parts []string
+	for _, r := range []HandoffReason{ReasonEmergencySuicide, ReasonEmergencyViolence, ReasonSensitive, ReasonPersonal, ReasonRequest, ReasonComplex} {
+		if byReason[r] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", r, byReason[r]))
+		}
+	}
+	return fmt.Sprintf("hand-off rules: %d info rules, %d groups (%s), %d strong rules, %d weak rules, %d exceptions",
+		len(h.lex.info), len(h.lex.groups), strings.Join(parts, ", "), strong, weak, except)
 }
 
 // handoffMessages are written at language level B1 (the tests check the
@@ -121,24 +147,20 @@ var handoffMessages = map[HandoffReason]string{
 		"Hij of zij neemt dit gesprek zo snel mogelijk over.",
 }
 
-// handoffRulesText is the rule file TriageQuestion uses.
+// defaultHandoffText is the embedded handoff.txt.
 //
 //go:embed handoff.txt
-var handoffRulesText string
+var defaultHandoffText []byte
 
-// handoffRules parses handoffRulesText once.
-var handoffRules = sync.OnceValues(func() (*handoffLexicon, error) {
-	return parseHandoffRules(handoffRulesText)
-})
+// DefaultHandoffRules parses the embedded handoff.txt.
+func DefaultHandoffRules() (*HandoffRules, error) {
+	return ParseHandoffRules("handoff.txt", defaultHandoffText)
+}
 
-// handoffMatch returns the group that decides question and the rule line
-// that matched, or nil and "".
-func handoffMatch(question string) (*handoffGroup, string) {
-	lex, err := handoffRules()
-	if err != nil {
-		return nil, ""
-	}
-	return lex.match(handoffTokens(question))
+// match returns the group that decides question and the rule line that matched,
+// or nil and "".
+func (h *HandoffRules) match(question string) (*handoffGroup, string) {
+	return h.lex.match(handoffTokens(question))
 }
 
 // handoffLexicon is the parsed rule file.
@@ -426,48 +448,67 @@ var handoffReasons = map[HandoffReason]bool{
 	ReasonPersonal: true, ReasonRequest: true, ReasonComplex: true,
 }
 
-// parseHandoffRules parses the rule file format described in handoff.txt.
-func parseHandoffRules(src string) (*handoffLexicon, error) {
+// ParseHandoffRules parses and checks a hand-off rule file in the format
+// handoff.txt describes; file names it in errors. The error lists every mistake
+// found, one a line, as "file:line: what is wrong". Besides the syntax it checks
+// what a parser can know of the meaning: an unknown reason, a topic or [info]
+// twice, a group without rules, weak rules or exceptions in a suicide group, an
+// unknown <signal>, and a rule written twice in a group or as both rule and
+// exception.
+func ParseHandoffRules(file string, src []byte) (*HandoffRules, error) {
+	errs := &ruleErrors{file: file}
 	lex := &handoffLexicon{}
-	const noSection, infoSection, groupSection = 0, 1, 2
+	const noSection, infoSection, groupSection, badSection = 0, 1, 2, 3
 	section := noSection
-	seenInfo := false
-	seen := make(map[string]bool)
-	for n, line := range strings.Split(src, "\n") {
+	seenInfo := 0
+	var groupLines []int
+	broken := map[int]bool{} // groups with a rule that did not compile: "no rules" would only repeat it
+	seen := map[string]int{} // topic → line
+	type pos struct {
+		line int
+		kind byte
+	}
+	var written map[string]pos // the current section's rules
+	for n, line := range strings.Split(string(src), "\n") {
 		n++
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			written, section = map[string]pos{}, badSection
 			fields := strings.Fields(line[1 : len(line)-1])
 			if len(fields) == 1 && fields[0] == "info" {
-				if seenInfo {
-					return nil, fmt.Errorf("handoff rules: line %d: section [info] appears twice", n)
+				if seenInfo > 0 {
+					errs.add(n, "section [info] appears twice (first at line %d)", seenInfo)
+					continue
 				}
-				seenInfo, section = true, infoSection
+				seenInfo, section = n, infoSection
 				continue
 			}
 			if len(fields) != 2 {
-				return nil, fmt.Errorf("handoff rules: line %d: want [reason topic] or [info], got %s", n, line)
+				errs.add(n, "want [reason topic] or [info], got %s", line)
+				continue
 			}
 			reason, topic := HandoffReason(fields[0]), fields[1]
-			if !handoffReasons[reason] {
-				return nil, fmt.Errorf("handoff rules: line %d: unknown reason %q", n, reason)
+			switch {
+			case !handoffReasons[reason]:
+				errs.add(n, "unknown reason %q (known: %s)", reason, strings.Join(handoffReasonNames(), ", "))
+			case !isReason(topic):
+				errs.add(n, "topic %q is not a snake_case code", topic)
+			case seen[topic] > 0:
+				errs.add(n, "topic %q appears twice (first at line %d)", topic, seen[topic])
+			default:
+				seen[topic] = n
+				lex.groups = append(lex.groups, handoffGroup{reason: reason, topic: topic})
+				groupLines = append(groupLines, n)
+				section = groupSection
 			}
-			if !isReason(topic) {
-				return nil, fmt.Errorf("handoff rules: line %d: topic %q is not a snake_case code", n, topic)
-			}
-			if seen[topic] {
-				return nil, fmt.Errorf("handoff rules: line %d: topic %q appears twice", n, topic)
-			}
-			seen[topic] = true
-			lex.groups = append(lex.groups, handoffGroup{reason: reason, topic: topic})
-			section = groupSection
 			continue
 		}
 		if section == noSection {
-			return nil, fmt.Errorf("handoff rules: line %d: rule before the first section", n)
+			errs.add(n, "rule before the first section")
+			written, section = map[string]pos{}, badSection
 		}
 		kind := byte(0)
 		if line[0] == '?' || line[0] == '!' {
@@ -475,18 +516,38 @@ func parseHandoffRules(src string) (*handoffLexicon, error) {
 		}
 		p, err := compileHandoffPattern(line)
 		if err != nil {
-			return nil, fmt.Errorf("handoff rules: line %d: %w", n, err)
+			errs.add(n, "%v", err)
+			if section == groupSection {
+				broken[len(lex.groups)-1] = true
+			}
+			continue
 		}
-		if section == infoSection {
+		if prev, ok := written[line]; ok {
+			switch {
+			case prev.kind == kind || prev.kind != '!' && kind != '!':
+				errs.add(n, "rule %q appears twice in this section (first at line %d)", line, prev.line)
+			default:
+				errs.add(n, "rule %q is both a rule and an exception of this group (line %d): it can never hand off", line, prev.line)
+			}
+			continue
+		}
+		written[line] = pos{n, kind}
+		switch section {
+		case badSection:
+			continue
+		case infoSection:
 			if kind != 0 {
-				return nil, fmt.Errorf("handoff rules: line %d: [info] takes no %q rules", n, kind)
+				errs.add(n, "[info] takes no %q rules", kind)
+				continue
 			}
 			lex.info = append(lex.info, p)
 			continue
 		}
 		g := &lex.groups[len(lex.groups)-1]
 		if kind != 0 && g.reason == ReasonEmergencySuicide {
-			return nil, fmt.Errorf("handoff rules: line %d: [%s %s] may not have %q rules: nothing may hide a suicide risk", n, g.reason, g.topic, kind)
+			errs.add(n, "[%s %s] may not have %q rules: nothing may hide a suicide risk", g.reason, g.topic, kind)
+			broken[len(lex.groups)-1] = true
+			continue
 		}
 		switch kind {
 		case '?':
@@ -497,16 +558,44 @@ func parseHandoffRules(src string) (*handoffLexicon, error) {
 			g.strong = append(g.strong, p)
 		}
 	}
-	for _, g := range lex.groups {
-		if len(g.strong)+len(g.weak) == 0 {
-			return nil, fmt.Errorf("handoff rules: section [%s %s] has no rules", g.reason, g.topic)
+	for i, g := range lex.groups {
+		if len(g.strong)+len(g.weak) == 0 && !broken[i] {
+			errs.add(groupLines[i], "section [%s %s] has no rules", g.reason, g.topic)
 		}
 	}
-	return lex, nil
+	if len(lex.groups) == 0 && len(errs.errs) == 0 {
+		errs.add(0, "no groups: a hand-off file has [reason topic] sections with rules")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return &HandoffRules{lex: lex}, nil
+}
+
+// handoffReasonNames returns the reasons a section may name, most urgent first.
+func handoffReasonNames() []string {
+	names := make([]string, 0, len(handoffReasons))
+	for r := range handoffReasons {
+		names = append(names, string(r))
+	}
+	slices.SortFunc(names, func(a, b string) int { return HandoffReason(a).rank() - HandoffReason(b).rank() })
+	return names
 }
 
 // signalName matches the <name> of a signal or redaction label in a rule.
 var signalName = regexp.MustCompile(`^<[a-z_]+>$`)
+
+// knownSignals are the <name> tokens handoffTokens can give: the signals and the
+// redaction labels redactionLabel recognises.
+var knownSignals = func() map[string]bool {
+	m := map[string]bool{signalCapitals: true, signalExclamation: true}
+	for _, label := range pii.Labels {
+		if sub := redactionLabel.FindStringSubmatch(label); sub != nil && sub[0] == label {
+			m["<"+strings.ToLower(sub[1])+">"] = true
+		}
+	}
+	return m
+}()
 
 // compileHandoffPattern compiles one rule line (without its "?" or "!").
 func compileHandoffPattern(line string) (handoffPattern, error) {
@@ -551,6 +640,9 @@ func compileHandoffPattern(line string) (handoffPattern, error) {
 // *word* or <signal>.
 func compileHandoffAlt(a string) (handoffAlt, error) {
 	if signalName.MatchString(a) {
+		if !knownSignals[a] {
+			return handoffAlt{}, fmt.Errorf("unknown signal %s: a question can only have %s", a, strings.Join(slices.Sorted(maps.Keys(knownSignals)), ", "))
+		}
 		return handoffAlt{kind: altSignal, word: a}, nil
 	}
 	kind := altStem

@@ -3,6 +3,7 @@ package chat
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -10,11 +11,18 @@ import (
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
 
-func TestHandoffRules(t *testing.T) {
-	lex, err := parseHandoffRules(handoffRulesText)
+// defaultHandoff returns the embedded hand-off rules.
+func defaultHandoff(t testing.TB) *HandoffRules {
+	t.Helper()
+	h, err := DefaultHandoffRules()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return h
+}
+
+func TestHandoffRules(t *testing.T) {
+	lex := defaultHandoff(t).lex
 	if len(lex.info) == 0 {
 		t.Error("handoff.txt has no [info] rules")
 	}
@@ -34,34 +42,77 @@ func TestHandoffRules(t *testing.T) {
 
 func TestParseHandoffRulesErrors(t *testing.T) {
 	tests := []struct {
-		name, src, want string
+		name, src string
+		want      []string // each a line of the error
 	}{
-		{"rule before section", "klacht\n[sensitive klacht]\nklacht", "line 1: rule before the first section"},
-		{"unknown reason", "[angry klacht]\nklacht", `line 1: unknown reason "angry"`},
-		{"no topic", "[sensitive]\nklacht", "line 1: want [reason topic]"},
-		{"bad topic", "[sensitive Klacht]\nklacht", `topic "Klacht" is not a snake_case code`},
-		{"duplicate topic", "[sensitive a]\nx\n[request a]\ny", `line 3: topic "a" appears twice`},
-		{"duplicate info", "[info]\nwat is\n[info]\nhoe", "line 3: section [info] appears twice"},
-		{"empty group", "[sensitive a]\n! x\n[request b]\ny", "section [sensitive a] has no rules"},
-		{"weak info", "[info]\n? wat is", "[info] takes no"},
-		{"weak suicide", "[emergency_suicide a]\n? zelfmoord", "nothing may hide a suicide risk"},
-		{"exception suicide", "[emergency_suicide a]\nzelfmoord\n! wat is", "nothing may hide a suicide risk"},
-		{"gap at start", "[request a]\n... bellen", "must stand between two words"},
-		{"gap at end", "[request a]\nbellen ..", "must stand between two words"},
-		{"double gap", "[request a]\nbel ... .. mij", "must stand between two words"},
-		{"empty part", "[request a]\nbellen &", "empty part"},
-		{"two words in one", "[request a]\ne-mail", `write "e mail"`},
-		{"capitals", "[request a]\nKCC", `write "kcc"`},
-		{"accent", "[emergency_suicide a]\nsuïcide", `write "suicide"`},
-		{"punctuation only", "[request a]\n?!", `"!" has no letters or digits`},
+		{"rule before section", "klacht\n[sensitive klacht]\nklacht", []string{"h.txt:1: rule before the first section"}},
+		{"unknown reason", "[info]\nwat is\n[spoedd zelfdoding]\nzelfmoord", []string{`h.txt:3: unknown reason "spoedd" (known: emergency_suicide, emergency_violence, sensitive, personal, request, complex)`}},
+		{"no topic", "[sensitive]\nklacht", []string{"h.txt:1: want [reason topic] or [info], got [sensitive]"}},
+		{"bad topic", "[sensitive Klacht]\nklacht", []string{`h.txt:1: topic "Klacht" is not a snake_case code`}},
+		{"duplicate topic", "[sensitive a]\nx\n[request a]\ny", []string{`h.txt:3: topic "a" appears twice (first at line 1)`}},
+		{"duplicate info", "[info]\nwat is\n[info]\nhoe\n[request a]\ny", []string{"h.txt:3: section [info] appears twice (first at line 1)"}},
+		{"empty group", "[sensitive a]\n! x\n[request b]\ny", []string{"h.txt:1: section [sensitive a] has no rules"}},
+		{"group without rules after a good one", "[request a]\nbel mij\n[request b]\n\n[request c]\nbel/\n", []string{"h.txt:6: rule", "h.txt:3: section [request b] has no rules"}},
+		{"no groups", "[info]\nwat is", []string{"h.txt: no groups"}},
+		{"weak info", "[info]\n? wat is\n[request a]\ny", []string{"h.txt:2: [info] takes no '?' rules"}},
+		{"weak suicide", "[emergency_suicide a]\n? zelfmoord", []string{"h.txt:2: [emergency_suicide a] may not have '?' rules: nothing may hide a suicide risk"}},
+		{"exception suicide", "[emergency_suicide a]\nzelfmoord\n! wat is", []string{"nothing may hide a suicide risk"}},
+		{"gap at start", "[request a]\n... bellen", []string{"must stand between two words"}},
+		{"gap at end", "[request a]\nbellen ..", []string{"must stand between two words"}},
+		{"double gap", "[request a]\nbel ... .. mij", []string{"must stand between two words"}},
+		{"empty part", "[request a]\nbellen &", []string{"h.txt:2: rule \"bellen &\": empty part"}},
+		{"empty exception", "[request a]\nbellen\n!", []string{"h.txt:3: rule \"\": empty part"}},
+		{"two words in one", "[request a]\ne-mail", []string{`write "e mail"`}},
+		{"capitals", "[request a]\nKCC", []string{`write "kcc"`}},
+		{"accent", "[emergency_suicide a]\nsuïcide", []string{`h.txt:2: rule "suïcide": "suïcide" is not one word in lower case without accents or punctuation; write "suicide"`}},
+		{"punctuation only", "[request a]\n?!", []string{`"!" has no letters or digits`}},
+		{"unknown signal", "[personal a]\n<telefoon>", []string{"h.txt:2: rule \"<telefoon>\": unknown signal <telefoon>: a question can only have <bsn>, <hoofdletters>, <iban>, <uitroeptekens>"}},
+		{"rule twice", "[request a]\nbel mij\n? bel mij", []string{`h.txt:3: rule "bel mij" appears twice in this section (first at line 2)`}},
+		{"rule and exception", "[request a]\nbel mij\n! bel mij", []string{`h.txt:3: rule "bel mij" is both a rule and an exception of this group (line 2)`}},
+		{"every mistake, in order", "[info]\nwat is\n[spoedd a]\nx ...\n[request b]\nbel/\n[request c]\n&", []string{
+			`h.txt:3: unknown reason "spoedd"`, "h.txt:4: rule", "h.txt:6: rule", "h.txt:8: rule"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseHandoffRules(tt.src)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("parseHandoffRules(%q) error = %v, want it to contain %q", tt.src, err, tt.want)
+			h, err := ParseHandoffRules("h.txt", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("ParseHandoffRules(%q) = %s, want an error", tt.src, h.Summary())
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Errorf("ParseHandoffRules(%q) error has %d lines, want %d:\n%v", tt.src, len(lines), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if i >= len(lines) || !strings.Contains(lines[i], w) {
+					t.Errorf("ParseHandoffRules(%q) error =\n%v\nwant line %d to contain %q", tt.src, err, i+1, w)
+				}
 			}
 		})
+	}
+}
+
+func TestParseHandoffRulesTooManyMistakes(t *testing.T) {
+	src := "[request a]\n" + strings.Repeat("bel ...\n", 30)
+	_, err := ParseHandoffRules("h.txt", []byte(src))
+	lines := strings.Split(fmt.Sprint(err), "\n")
+	if len(lines) != maxRuleErrors+1 || lines[maxRuleErrors] != "h.txt: and 10 more mistakes" {
+		t.Errorf("error has %d lines, last %q; want %d, the last saying 10 more", len(lines), lines[len(lines)-1], maxRuleErrors+1)
+	}
+}
+
+func TestParseHandoffRulesCountsAndUses(t *testing.T) {
+	h, err := ParseHandoffRules("custom.txt", []byte("[info]\nwat is\n[emergency_violence geweld]\n? veilig thuis\nslaat mij\n[request mens]\nbel mij\n! niet\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := h.Summary(), "hand-off rules: 1 info rules, 2 groups (emergency_violence 1, request 1), 2 strong rules, 1 weak rules, 1 exceptions"; got != want {
+		t.Errorf("Summary() = %q, want %q", got, want)
+	}
+	for q, want := range map[string]HandoffReason{"hij slaat mij": ReasonEmergencyViolence, "wat is veilig thuis": ReasonNone,
+		"bel mij": ReasonRequest, "bel mij niet": ReasonNone, "ik wil een klacht indienen": ReasonNone} {
+		if got := h.Triage(q, 0).Reason; got != want {
+			t.Errorf("Triage(%q) = %q, want %q", q, got, want)
+		}
 	}
 }
 
@@ -145,7 +196,7 @@ func TestHandoffOneEdit(t *testing.T) {
 }
 
 func TestHandoffWeakRulesAndExceptions(t *testing.T) {
-	lex, err := parseHandoffRules(`
+	h, err := ParseHandoffRules("h.txt", []byte(`
 [info]
 wat is/doet
 [emergency_violence geweld]
@@ -156,10 +207,11 @@ klacht
 ! compliment
 [request medewerker]
 medewerker
-`)
+`))
 	if err != nil {
 		t.Fatal(err)
 	}
+	lex := h.lex
 	tests := []struct {
 		text, want string
 	}{
@@ -233,12 +285,13 @@ func TestTriageQuestion(t *testing.T) {
 		{"", 0, ReasonNone, 0, "", nil},
 		{"", 2, ReasonComplex, 5, "herhaald_geen_antwoord", nil},
 	}
+	h := defaultHandoff(t)
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			got := TriageQuestion(tt.q, tt.failures)
+			got := h.Triage(tt.q, tt.failures)
 			if got.Reason != tt.reason || got.Priority != tt.priority || got.Topic != tt.topic {
-				_, src := handoffMatch(tt.q)
-				t.Errorf("TriageQuestion(%q, %d) = %s/%d/%q (rule %q), want %s/%d/%q",
+				_, src := h.match(tt.q)
+				t.Errorf("Triage(%q, %d) = %s/%d/%q (rule %q), want %s/%d/%q",
 					tt.q, tt.failures, got.Reason, got.Priority, got.Topic, src, tt.reason, tt.priority, tt.topic)
 			}
 			if (got.Message == "") != (tt.reason == ReasonNone) {
@@ -310,7 +363,7 @@ type handoffCase struct {
 	Note     string        `json:"note"`
 }
 
-// TestHandoffLabelledSet runs TriageQuestion on labelled questions and
+// TestHandoffLabelledSet runs Triage on labelled questions and
 // reports precision and recall of handing off at all, and how often the
 // reason of a correct hand-off is right.
 //
@@ -341,13 +394,14 @@ func TestHandoffLabelledSet(t *testing.T) {
 		// Measured: precision 1.000, recall 0.900, reason accuracy 1.000.
 		{"handoff_heldout.jsonl", 0.90, 0.85, 0.90, 30, 10},
 	}
+	h := defaultHandoff(t)
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			cases := readHandoffCases(t, "testdata/"+tt.file, tt.minCases, tt.minNoHandoff)
 			var tp, fp, fn, tn, reasonOK int
 			for _, c := range cases {
-				got := TriageQuestion(c.Q, c.Failures)
-				_, rule := handoffMatch(c.Q)
+				got := h.Triage(c.Q, c.Failures)
+				_, rule := h.match(c.Q)
 				switch {
 				case c.Reason != ReasonNone && got.Reason != ReasonNone:
 					tp++

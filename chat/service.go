@@ -45,19 +45,22 @@ type Service struct {
 	embed      retrieval.Embedder
 	extractive Extractive
 	generative *Generative // nil: the built-in answerer only
+	rules      Rules
 	cfg        Config
 	log        *slog.Logger
 }
 
-// NewService returns a Service. generative may be nil. terms are the term counts the
-// answerer uses when the store cannot give its current ones (see
-// retrieval.Store.CurrentTermStats, which follow every ingest).
-func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retrieval.TermStats, generative *Generative, cfg Config, log *slog.Logger) *Service {
+// NewService returns a Service that applies rules (both must be set) to every
+// question. generative may be nil. terms are the term counts the answerer uses when
+// the store cannot give its current ones (see retrieval.Store.CurrentTermStats,
+// which follow every ingest).
+func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retrieval.TermStats, generative *Generative, rules Rules, cfg Config, log *slog.Logger) *Service {
 	return &Service{
 		store:      store,
 		embed:      embed,
 		extractive: Extractive{Embed: embed, Terms: terms},
 		generative: generative,
+		rules:      rules,
 		cfg:        cfg.withDefaults(),
 		log:        log,
 	}
@@ -85,15 +88,18 @@ func (s *Service) Ask(ctx context.Context, question, municipality string, onDelt
 func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string)) (Answer, string, error) {
 	start := time.Now()
 	question := strings.TrimSpace(req.Question)
+	if s.rules.Guard == nil || s.rules.Handoff == nil {
+		return Answer{}, question, errors.New("chat: ask: the service has no rules (Rules.Guard and Rules.Handoff must be set)")
+	}
 	// Emergencies first; then what the assistant must not do (help with fraud, write
 	// letters in the municipality's name, …); then the other reasons for a person.
-	t := TriageQuestion(question, 0)
+	t := s.rules.Handoff.Triage(question, 0)
 	if t.Reason.Emergency() {
 		a := handoff(t)
 		a.Timings.Total = ms(time.Since(start))
 		return a, question, nil
 	}
-	if refuse, reason := Guard(question); refuse {
+	if refuse, reason := s.rules.Guard.Refuse(question); refuse {
 		a := Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
 		a.Timings.Total = ms(time.Since(start))
 		return a, question, nil
@@ -117,7 +123,7 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	a := s.answer(ctx, search, hits, onDelta)
 	if a.Outcome == Refused && req.RecentFailures > 0 {
 		// The second question in a row without a reliable answer: a person takes over.
-		t := TriageQuestion(question, req.RecentFailures+1)
+		t := s.rules.Handoff.Triage(question, req.RecentFailures+1)
 		a = handoff(t)
 	}
 	a.Passages = hits

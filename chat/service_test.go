@@ -110,7 +110,11 @@ func newServiceDB(t testing.TB, gen *chat.Generative) (*chat.Service, *retrieval
 	if err != nil {
 		t.Fatal(err)
 	}
-	return chat.NewService(store, model, terms, gen, chat.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))), store, db
+	rules, err := chat.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chat.NewService(store, model, terms, gen, rules, chat.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))), store, db
 }
 
 var markers = regexp.MustCompile(`\[(\d+)\]`)

@@ -55,7 +55,11 @@ func index(t *testing.T) (*retrieval.Store, retrieval.Embedder, *chat.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store, vecs.Embedder, chat.NewService(store, vecs.Embedder, terms, nil, chat.Config{}, log)
+	rules, err := chat.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, vecs.Embedder, chat.NewService(store, vecs.Embedder, terms, nil, rules, chat.Config{}, log)
 }
 
 func sites() eval.Sites {

@@ -38,7 +38,7 @@ func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel 
 		}
 		gen = &chat.Generative{Generate: m.Generate, Name: m.Name}
 	}
-	return chat.NewService(store, vecs.Embedder, terms, gen, chat.Config{}, a.log), vecs.Embedder, nil
+	return chat.NewService(store, vecs.Embedder, terms, gen, a.cfg.Rules, chat.Config{}, a.log), vecs.Embedder, nil
 }
 
 // askOutput is the JSON `ask --json` prints: exactly one object.

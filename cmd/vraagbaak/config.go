@@ -45,6 +45,12 @@ type Config struct {
 	QueueTimeout   time.Duration         // VRAAGBAAK_QUEUE_TIMEOUT: a citizen waiting longer is offered a call-back (default 5m)
 	SessionTTL     time.Duration         // VRAAGBAAK_STAFF_SESSION_TTL: staff sessions expire after this idle time (default 8h)
 	SecureCookies  bool                  // VRAAGBAAK_SECURE_COOKIES: mark staff cookies Secure (default true unless VRAAGBAAK_ADDR is on localhost)
+
+	// The rule files, parsed and checked: VRAAGBAAK_GUARD_FILE and
+	// VRAAGBAAK_HANDOFF_FILE, or the embedded chat/guard.txt and chat/handoff.txt.
+	Rules       chat.Rules
+	GuardFile   string // "" for the embedded guard.txt
+	HandoffFile string // "" for the embedded handoff.txt
 }
 
 const embedderBuiltin = "builtin"
@@ -105,7 +111,72 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	if err := cfg.loadServing(get); err != nil {
 		return cfg, err
 	}
+	if err := cfg.loadRules(get); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+// loadRules reads and checks the rule files. A mistake in one stops the service
+// from starting: a guard or a suicide triage that is silently off is worse than a
+// service that is down.
+func (cfg *Config) loadRules(get func(k, def string) string) error {
+	cfg.GuardFile, cfg.HandoffFile = get("VRAAGBAAK_GUARD_FILE", ""), get("VRAAGBAAK_HANDOFF_FILE", "")
+	var err error
+	if cfg.GuardFile == "" {
+		cfg.Rules.Guard, err = chat.DefaultGuardRules()
+	} else {
+		cfg.Rules.Guard, err = readGuardRules(cfg.GuardFile)
+	}
+	if err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_GUARD_FILE: %w", err)
+	}
+	if cfg.HandoffFile == "" {
+		cfg.Rules.Handoff, err = chat.DefaultHandoffRules()
+	} else {
+		cfg.Rules.Handoff, err = readHandoffRules(cfg.HandoffFile)
+	}
+	if err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_HANDOFF_FILE: %w", err)
+	}
+	return nil
+}
+
+// readGuardRules reads and checks the guard rule file at path.
+func readGuardRules(path string) (*chat.GuardRules, error) {
+	src, err := readRuleFile(path, chat.RuleKindGuard)
+	if err != nil {
+		return nil, err
+	}
+	return chat.ParseGuardRules(path, src)
+}
+
+// readHandoffRules reads and checks the hand-off rule file at path.
+func readHandoffRules(path string) (*chat.HandoffRules, error) {
+	src, err := readRuleFile(path, chat.RuleKindHandoff)
+	if err != nil {
+		return nil, err
+	}
+	return chat.ParseHandoffRules(path, src)
+}
+
+// readRuleFile reads a rule file and refuses one that is plainly of the other kind.
+func readRuleFile(path, kind string) ([]byte, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if k := chat.DetectRuleKind(src); k != "" && k != kind {
+		return nil, fmt.Errorf("%s: this is a %s file, not a %s file", path, kindName(k), kindName(kind))
+	}
+	return src, nil
+}
+
+func kindName(kind string) string {
+	if kind == chat.RuleKindHandoff {
+		return "hand-off rule"
+	}
+	return "guard rule"
 }
 
 func (cfg *Config) loadServing(get func(k, def string) string) error {

@@ -33,6 +33,7 @@ Commands:
   load      load-test a running chat service over its websocket: load [--url URL] [--clients N] [--questions N] [--idle N]
   demo      serve the bundled sample sites on loopback, crawl them, show a summary;
             with --serve ADDR, then run the chat service on ADDR for them
+  rules     check guard and hand-off rule files before deploying them: rules check [--kind guard|handoff] FILE...
   help      show this help
 
 Run "vraagbaak <command> -h" for a command's flags. Configuration comes from the
@@ -65,6 +66,7 @@ var commands = map[string]command{
 	"serve":   cmdServe,
 	"staff":   cmdStaff,
 	"load":    cmdLoad,
+	"rules":   cmdRules,
 }
 
 // app is what every command gets: the configuration, the logger and the output.

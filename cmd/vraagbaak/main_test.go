@@ -3,10 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/vraagbaak/vraagbaak/chat"
 
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
 )
@@ -22,6 +29,7 @@ func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	keyFile := filepath.Join(t.TempDir(), "key")
 	os.WriteFile(keyFile, []byte("sk-geheim\n"), 0o600)
+	rules := writeRuleFiles(t)
 	tests := []struct {
 		name    string
 		vars    map[string]string
@@ -36,6 +44,22 @@ func TestLoadConfig(t *testing.T) {
 		{name: "key from file", vars: map[string]string{"VRAAGBAAK_EMBEDDER": "openai", "VRAAGBAAK_EMBEDDING_MODEL": "m", "VRAAGBAAK_EMBEDDING_API_KEY_FILE": keyFile},
 			check: func(c Config) bool { return c.EmbeddingKey == "sk-geheim" }},
 		{name: "missing key file", vars: map[string]string{"VRAAGBAAK_EMBEDDING_API_KEY_FILE": "/nonexistent"}, wantErr: "VRAAGBAAK_EMBEDDING_API_KEY_FILE"},
+		{name: "embedded rules", vars: map[string]string{}, check: func(c Config) bool {
+			_, reason := c.Rules.Guard.Refuse("Op welke partij moet ik stemmen?")
+			return reason == "voting_advice" && c.Rules.Handoff.Triage("ik wil niet meer leven", 0).Reason == chat.ReasonEmergencySuicide
+		}},
+		{name: "rule files from a path", vars: map[string]string{"VRAAGBAAK_GUARD_FILE": rules["guard"], "VRAAGBAAK_HANDOFF_FILE": rules["handoff"]}, check: func(c Config) bool {
+			_, custom := c.Rules.Guard.Refuse("Waar staat de milieustraat?")
+			_, embedded := c.Rules.Guard.Refuse("Op welke partij moet ik stemmen?")
+			return custom == "out_of_domain" && embedded == "" && c.Rules.Handoff.Triage("Waar staat de milieustraat?", 0).Reason == chat.ReasonRequest
+		}},
+		{name: "broken handoff file", vars: map[string]string{"VRAAGBAAK_HANDOFF_FILE": rules["bad-handoff"]},
+			wantErr: "config: VRAAGBAAK_HANDOFF_FILE: " + rules["bad-handoff"] + `:5: unknown reason "spoedd"`},
+		{name: "guard file with bad syntax", vars: map[string]string{"VRAAGBAAK_GUARD_FILE": rules["bad-guard"]},
+			wantErr: "config: VRAAGBAAK_GUARD_FILE: " + rules["bad-guard"] + `:3: pattern "... geld": ... must stand between two words`},
+		{name: "handoff file as guard file", vars: map[string]string{"VRAAGBAAK_GUARD_FILE": rules["handoff"]},
+			wantErr: "VRAAGBAAK_GUARD_FILE: " + rules["handoff"] + ": this is a hand-off rule file, not a guard rule file"},
+		{name: "missing rule file", vars: map[string]string{"VRAAGBAAK_HANDOFF_FILE": "/nonexistent/handoff.txt"}, wantErr: "VRAAGBAAK_HANDOFF_FILE: open /nonexistent/handoff.txt"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,6 +75,28 @@ func TestLoadConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeRuleFiles writes rule files for the tests and returns their paths: "guard"
+// and "handoff" good ones that know only the milieustraat, "bad-guard" and
+// "bad-handoff" with a mistake.
+func writeRuleFiles(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"guard":       "# Alleen de milieustraat\n[out_of_domain]\nmilieustraat\n",
+		"handoff":     "[info]\nwat is\n\n[request milieustraat]\nmilieustraat\n",
+		"bad-guard":   "[fraud]\nzwart werken\n... geld\n",
+		"bad-handoff": "[info]\nwat is\n\n# spoed\n[spoedd zelfdoding]\nzelfmoord\n",
+	}
+	paths := map[string]string{}
+	for name, src := range files {
+		paths[name] = filepath.Join(dir, name+".txt")
+		if err := os.WriteFile(paths[name], []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths
 }
 
 // The demo, as `make demo` runs it: sample sites on loopback, crawled into the
@@ -74,6 +120,124 @@ func TestDemoCommand(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "GM9001") {
 		t.Errorf("stats output:\n%s", out.String())
+	}
+
+	// On this index: rule files from a path are the ones used, by ask as by serve.
+	rules := writeRuleFiles(t)
+	question := "Wanneer is de milieustraat open?"
+	for _, tc := range []struct {
+		name                   string
+		vars                   map[string]string
+		refusal, handoffReason string
+	}{
+		{"embedded rules", nil, "", ""},
+		{"custom guard", map[string]string{"VRAAGBAAK_GUARD_FILE": rules["guard"]}, "out_of_domain", ""},
+		{"custom hand-off rules", map[string]string{"VRAAGBAAK_HANDOFF_FILE": rules["handoff"]}, "", "request"},
+	} {
+		vars := map[string]string{"DATABASE_URL": db.URL}
+		maps.Copy(vars, tc.vars)
+		out.Reset()
+		if err := run(context.Background(), []string{"ask", "--json", question}, env(vars), &out, &errOut); err != nil {
+			t.Fatalf("%s: ask: %v\n%s", tc.name, err, errOut.String())
+		}
+		var got askOutput
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("%s: %v\n%s", tc.name, err, out.String())
+		}
+		if got.RefusalReason != tc.refusal || got.HandoffReason != tc.handoffReason {
+			t.Errorf("%s: ask %q = %s, refusal %q, hand-off %q; want refusal %q, hand-off %q",
+				tc.name, question, got.Outcome, got.RefusalReason, got.HandoffReason, tc.refusal, tc.handoffReason)
+		}
+	}
+}
+
+// `rules check` on good and broken files: a summary for each good one, every
+// mistake with its file and line, and exit status 1 when there is one.
+func TestRulesCheckCommand(t *testing.T) {
+	t.Parallel()
+	rules := writeRuleFiles(t)
+	noSection := filepath.Join(t.TempDir(), "leeg.txt")
+	os.WriteFile(noSection, []byte("# nog niets\nzwart werken\n"), 0o600)
+	tests := []struct {
+		name    string
+		args    []string
+		vars    map[string]string
+		want    []string // lines of the output, in order
+		wantErr string
+	}{
+		{name: "shipped files", args: []string{"../../chat/guard.txt", "../../chat/handoff.txt"}, want: []string{
+			"../../chat/guard.txt: ok: guard rules: 6 sections,", "../../chat/handoff.txt: ok: hand-off rules: 13 info rules, 13 groups (emergency_suicide 1,"}},
+		{name: "custom files", args: []string{rules["guard"], rules["handoff"]}, want: []string{
+			rules["guard"] + ": ok: guard rules: 1 sections, 1 patterns, 0 exceptions (out_of_domain 1)",
+			rules["handoff"] + ": ok: hand-off rules: 1 info rules, 1 groups (request 1), 1 strong rules, 0 weak rules, 0 exceptions"}},
+		{name: "broken and good", args: []string{rules["bad-handoff"], rules["guard"], rules["bad-guard"]}, want: []string{
+			rules["bad-handoff"] + `:5: unknown reason "spoedd" (known: emergency_suicide, emergency_violence, sensitive, personal, request, complex)`,
+			rules["guard"] + ": ok: guard rules",
+			rules["bad-guard"] + `:3: pattern "... geld": ... must stand between two words`,
+		}, wantErr: "rules check: 2 of 3 files have mistakes"},
+		{name: "kind given", args: []string{"--kind", "guard", rules["handoff"]}, want: []string{
+			rules["handoff"] + `:1: unknown reason "info": a section needs a refusal message`,
+			rules["handoff"] + `:4: reason "request milieustraat" is not a snake_case code`}, wantErr: "1 of 1 files"},
+		{name: "kind unknown", args: []string{noSection}, want: []string{noSection + ": no [section] line: cannot tell a guard from a hand-off file; give --kind"}, wantErr: "1 of 1 files"},
+		{name: "missing file", args: []string{"/nonexistent/guard.txt"}, want: []string{"open /nonexistent/guard.txt"}, wantErr: "1 of 1 files"},
+		{name: "configured files", vars: map[string]string{"VRAAGBAAK_GUARD_FILE": rules["guard"]}, want: []string{
+			rules["guard"] + ": ok: guard rules: 1 sections", "handoff.txt (embedded): ok: hand-off rules"}},
+		{name: "bad kind flag", args: []string{"--kind", "spam", rules["guard"]}, wantErr: `--kind must be guard or handoff, not "spam"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), append([]string{"rules", "check"}, tc.args...), env(tc.vars), &out, &errOut)
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("err = %v, want %q", err, tc.wantErr)
+			}
+			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+			if len(tc.want) == 0 {
+				lines = nil
+			}
+			if len(lines) != len(tc.want) {
+				t.Errorf("output has %d lines, want %d:\n%s", len(lines), len(tc.want), out.String())
+			}
+			for i, w := range tc.want {
+				if i >= len(lines) || !strings.HasPrefix(lines[i], w) {
+					t.Errorf("output line %d does not start with %q:\n%s", i+1, w, out.String())
+				}
+			}
+		})
+	}
+}
+
+// A broken rule file stops serve, ask, eval and demo before they start, with the
+// mistake's file and line; the binary exits with status 1.
+func TestBrokenRuleFileStopsCommands(t *testing.T) {
+	if args := os.Getenv("VRAAGBAAK_TEST_MAIN_ARGS"); args != "" {
+		os.Args = append([]string{"vraagbaak"}, strings.Fields(args)...)
+		main() // exits
+		return
+	}
+	t.Parallel()
+	rules := writeRuleFiles(t)
+	want := rules["bad-handoff"] + `:5: unknown reason "spoedd"`
+	for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"ask", "hallo"}, {"eval", "run"}, {"demo", "--port", "0"}} {
+		var out, errOut bytes.Buffer
+		vars := env(map[string]string{"DATABASE_URL": "postgres://x@127.0.0.1:1/x", "VRAAGBAAK_HANDOFF_FILE": rules["bad-handoff"]})
+		err := run(context.Background(), args, vars, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: err = %v, want %q", args, err, want)
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestBrokenRuleFileStopsCommands$")
+	cmd.Env = append(os.Environ(), "VRAAGBAAK_TEST_MAIN_ARGS=serve --addr 127.0.0.1:0", "VRAAGBAAK_HANDOFF_FILE="+rules["bad-handoff"])
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("vraagbaak serve with a broken VRAAGBAAK_HANDOFF_FILE: %v, want exit status 1\n%s", err, out)
+	}
+	if got := string(out); !strings.HasPrefix(got, "vraagbaak: config: VRAAGBAAK_HANDOFF_FILE: "+want) {
+		t.Errorf("vraagbaak serve said %q, want the mistake with its file and line", got)
 	}
 }
 

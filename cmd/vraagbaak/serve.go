@@ -111,7 +111,8 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	go func() { defer wg.Done(); srv.Run(ctx) }()
 	go func() { defer wg.Done(); a.retention(ctx, convs, auth) }()
 
-	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "retention_days", a.cfg.RetentionDays)
+	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "retention_days", a.cfg.RetentionDays,
+		"guard_file", orEmbedded(a.cfg.GuardFile, "guard.txt"), "handoff_file", orEmbedded(a.cfg.HandoffFile, "handoff.txt"))
 	fmt.Fprintf(a.stdout, "chat at http://%s/ (stop with Ctrl-C)\n", ln.Addr())
 	if ready != nil {
 		ready <- ln.Addr().String()
