@@ -259,6 +259,8 @@ func (s *Server) agentMessage(c *client, m inMessage) bool {
 		_, err = s.convs.AgentMessage(ctx, m.ConvID, a, text)
 	case "typing":
 		err = s.convs.publish(ctx, event{Kind: eventTyping, Conv: m.ConvID, Role: RoleAgent})
+	case "seen":
+		err = s.convs.MarkSeen(ctx, m.ConvID, a)
 	case "handback":
 		err = s.convs.EndHandoff(ctx, m.ConvID, a, "returned")
 	case "close":

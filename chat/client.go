@@ -94,6 +94,9 @@ type answerMsg struct {
 	Text          string     `json:"text"`
 	Citations     []Citation `json:"citations"`
 	HandoffReason string     `json:"handoff_reason"`
+	// Offer, for a refusal: "agent" (a person can take over now) or "callback"
+	// (nobody can; offer the call-back form).
+	Offer string `json:"offer,omitempty"`
 }
 
 type feedbackOKMsg struct {
@@ -635,6 +638,15 @@ func (w *worker) answer(q Message) {
 		}
 		return
 	}
+	// A hand-off says whether a person can come now, and a refusal offers one (or,
+	// when nobody can come, the call-back): never "no reliable answer" only.
+	var av availability
+	if ans.Outcome == Handoff || ans.Outcome == Refused {
+		av = s.availability(ctx, c.conv.Municipality)
+	}
+	if ans.Outcome == Handoff {
+		ans.Text = handoffText(HandoffReason(ans.HandoffReason), ans.Text, av)
+	}
 	entry := LogEntry{ConversationID: c.conv.ID, Municipality: c.conv.Municipality, Question: q.Text, SearchText: search,
 		Answer: ans, Redactions: labelCounts(q.Text)}
 	reply, _, err := s.convs.SaveAnswer(ctx, entry, q)
@@ -665,8 +677,12 @@ func (w *worker) answer(q Message) {
 			c.sendJSON(deltaMsg{Type: "answer.delta", ID: q.ClientID, Text: sen})
 		}
 	}
-	c.sendJSON(answerMessage(q.ClientID, reply))
-	s.afterAnswer(ctx, c, q, ans)
+	out := answerMessage(q.ClientID, reply)
+	if ans.Outcome == Refused {
+		out.Offer = av.offer()
+	}
+	c.sendJSON(out)
+	s.afterAnswer(ctx, c, q, ans, av)
 }
 
 func answerMessage(id string, reply Message) answerMsg {

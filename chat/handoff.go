@@ -63,7 +63,7 @@ type Triage struct {
 	Reason   HandoffReason
 	Priority int    // 1 (emergency) … 5 (complex); 0 when Reason is none
 	Topic    string // the rule group that matched, e.g. "uitzetting", "klacht", for staff and evaluators
-	Message  string // the Dutch text shown to the citizen: for emergencies the numbers first, then that a colleague can take over; for the others a short B1 sentence that a colleague of the municipality will help
+	Message  string // the Dutch text shown to the citizen: for emergencies the numbers first; for the others a short B1 sentence why a colleague of the municipality helps better. Whether one can come now is added at the hand-off.
 }
 
 // topicRepeatedFailures is the Topic of a ReasonComplex triage caused by
@@ -127,24 +127,19 @@ func (h *HandoffRules) Summary() string {
 		len(h.lex.info), len(h.lex.groups), strings.Join(parts, ", "), strong, weak, except)
 }
 
-// handoffMessages are written at language level B1 (the tests check the
-// Flesch-Douma score) and address the citizen as "u". The emergency
-// messages give the numbers first.
+// handoffMessages say why a person takes over, written at language level B1 (the
+// tests check the Flesch-Douma score) and addressing the citizen as "u". The emergency
+// messages give the numbers first. None promises a person: whether one can come is
+// added at the moment of the hand-off (handoffText, availability.go).
 var handoffMessages = map[HandoffReason]string{
 	ReasonEmergencySuicide: "Praat er meteen over met iemand: bel 113 Zelfmoordpreventie via 0800-0113 (gratis, dag en nacht) of chat op 113.nl. " +
-		"Is er direct gevaar? Bel 112. " +
-		"Wilt u ook met de gemeente praten? Een medewerker neemt dit gesprek zo snel mogelijk over.",
+		"Is er direct gevaar? Bel 112.",
 	ReasonEmergencyViolence: "Bel Veilig Thuis via 0800-2000 (gratis, dag en nacht). Dat mag ook als u twijfelt. " +
-		"Is er direct gevaar? Bel 112. " +
-		"Wilt u ook met de gemeente praten? Een medewerker neemt dit gesprek zo snel mogelijk over.",
-	ReasonSensitive: "Dit is belangrijk. Een medewerker van de gemeente helpt u hier graag mee. " +
-		"Hij of zij neemt dit gesprek zo snel mogelijk over.",
-	ReasonPersonal: "Ik kan uw eigen gegevens en aanvragen niet zien. Een medewerker van de gemeente kan dat wel. " +
-		"Hij of zij neemt dit gesprek zo snel mogelijk over.",
-	ReasonRequest: "Dat is goed. Een medewerker van de gemeente helpt u verder. " +
-		"Hij of zij neemt dit gesprek zo snel mogelijk over.",
-	ReasonComplex: "Het lukt mij niet goed om uw vraag te beantwoorden. Een medewerker van de gemeente helpt u verder. " +
-		"Hij of zij neemt dit gesprek zo snel mogelijk over.",
+		"Is er direct gevaar? Bel 112.",
+	ReasonSensitive: "Dit is belangrijk. Een medewerker van de gemeente kan u hier beter mee helpen dan ik.",
+	ReasonPersonal:  "Ik kan uw eigen gegevens en aanvragen niet zien. Een medewerker van de gemeente kan dat wel.",
+	ReasonRequest:   "U wilt graag met een medewerker van de gemeente praten.",
+	ReasonComplex:   "Het lukt mij niet goed om uw vraag te beantwoorden. Een medewerker van de gemeente kan u beter helpen.",
 }
 
 // defaultHandoffText is the embedded handoff.txt.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
@@ -319,22 +320,40 @@ func TestHandoffReasonEmergency(t *testing.T) {
 }
 
 func TestHandoffMessages(t *testing.T) {
+	friday := time.Date(2026, 12, 4, 20, 0, 0, 0, amsterdam())
+	monday := time.Date(2026, 12, 7, 9, 0, 0, 0, amsterdam())
+	avs := map[string]availability{
+		"staffed": {open: true, online: 1, now: friday},
+		"closed":  {now: friday, next: monday},
+		"nobody":  {open: true, now: friday},
+	}
 	for r := range handoffReasons {
-		t.Run(string(r), func(t *testing.T) {
-			m := handoffMessages[r]
-			if m == "" {
-				t.Fatal("no message")
-			}
-			if s := dutch.Score(m); !s.B1() {
-				t.Errorf("not B1: %+v\n%s", s, m)
-			}
-			if strings.Contains(" "+strings.ToLower(m), " je ") || strings.Contains(" "+strings.ToLower(m), " jij ") {
-				t.Errorf("addresses the citizen as je/jij: %s", m)
-			}
-			if !strings.Contains(m, "medewerker") {
-				t.Errorf("does not say a colleague takes over: %s", m)
-			}
-		})
+		if m := handoffMessages[r]; strings.Contains(m, "zo snel mogelijk") || strings.Contains(m, "neemt dit gesprek") {
+			t.Errorf("%s: the reason's text promises a person whether or not one can come: %s", r, m)
+		}
+		for name, av := range avs {
+			t.Run(string(r)+"/"+name, func(t *testing.T) {
+				m := handoffText(r, handoffMessages[r], av)
+				if handoffMessages[r] == "" {
+					t.Fatal("no message")
+				}
+				if s := dutch.Score(m); !s.B1() {
+					t.Errorf("not B1: %+v\n%s", s, m)
+				}
+				if strings.Contains(" "+strings.ToLower(m), " je ") || strings.Contains(" "+strings.ToLower(m), " jij ") {
+					t.Errorf("addresses the citizen as je/jij: %s", m)
+				}
+				if promise := strings.Contains(m, promiseText); promise != av.staffed() {
+					t.Errorf("promises a person: %v, one can come: %v: %s", promise, av.staffed(), m)
+				}
+				if !av.staffed() && !strings.Contains(m, "geen medewerker beschikbaar") {
+					t.Errorf("does not say nobody is available: %s", m)
+				}
+				if reopens := strings.Contains(m, "Het contactcentrum is weer open op maandag vanaf 9.00 uur."); reopens != (name == "closed") {
+					t.Errorf("says when the contact centre opens: %v: %s", reopens, m)
+				}
+			})
+		}
 	}
 	// Emergencies: the numbers come first, before any word about the
 	// municipality taking over.
@@ -343,15 +362,17 @@ func TestHandoffMessages(t *testing.T) {
 		ReasonEmergencyViolence: {"Veilig Thuis", "0800-2000", "112"},
 	}
 	for r, numbers := range firstNumbers {
-		m := handoffMessages[r]
-		colleague := strings.Index(m, "medewerker")
-		for _, n := range numbers {
-			if i := strings.Index(m, n); i < 0 || i > colleague {
-				t.Errorf("%s message: %q missing or after the hand-off sentence: %s", r, n, m)
+		for _, av := range avs {
+			m := handoffText(r, handoffMessages[r], av)
+			colleague := strings.Index(m, "medewerker")
+			for _, n := range numbers {
+				if i := strings.Index(m, n); i < 0 || i > colleague {
+					t.Errorf("%s message: %q missing or after the hand-off sentence: %s", r, n, m)
+				}
 			}
-		}
-		if !strings.Contains(m, "(gratis, dag en nacht)") {
-			t.Errorf("%s message does not say the line is free day and night: %s", r, m)
+			if !strings.Contains(m, "(gratis, dag en nacht)") {
+				t.Errorf("%s message does not say the line is free day and night: %s", r, m)
+			}
 		}
 	}
 }

@@ -100,11 +100,60 @@ func (h Hours) Open(t time.Time) bool {
 
 // open reports whether the municipality's contact centre is open at t.
 func (c ServerConfig) open(municipality string, t time.Time) bool {
-	if h, ok := c.OpeningHours[municipality]; ok {
-		return h.Open(t)
-	}
-	if h, ok := c.OpeningHours["*"]; ok {
-		return h.Open(t)
-	}
-	return true
+	h, ok := c.hours(municipality)
+	return !ok || h.Open(t)
 }
+
+// Next returns the first moment at or after t at which the hours are open: t itself
+// when they are open at t, and the zero time when they never open.
+func (h Hours) Next(t time.Time) time.Time {
+	loc := amsterdam()
+	t = t.In(loc)
+	if h.Open(t) {
+		return t
+	}
+	for d := range 8 {
+		day := time.Date(t.Year(), t.Month(), t.Day()+d, 0, 0, 0, 0, loc)
+		if !h.days[day.Weekday()] {
+			continue
+		}
+		if start := day.Add(time.Duration(h.from) * time.Minute); !start.Before(t) {
+			return start
+		}
+	}
+	return time.Time{}
+}
+
+// hours returns the municipality's opening hours; false when it has none (always open).
+func (c ServerConfig) hours(municipality string) (Hours, bool) {
+	if h, ok := c.OpeningHours[municipality]; ok {
+		return h, true
+	}
+	h, ok := c.OpeningHours["*"]
+	return h, ok
+}
+
+// dutchDays are the names of the weekdays, indexed by time.Weekday.
+var dutchDays = [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
+
+// reopensText says in B1 Dutch when the contact centre opens again, from now to
+// next: "Het contactcentrum is weer open op maandag vanaf 9.00 uur."
+func reopensText(now, next time.Time) string {
+	loc := amsterdam()
+	now, next = now.In(loc), next.In(loc)
+	at := fmt.Sprintf("%d.%02d uur", next.Hour(), next.Minute())
+	noon := func(t time.Time) time.Time { y, m, d := t.Date(); return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
+	days := int(noon(next).Sub(noon(now)).Hours()/24 + 0.5)
+	switch {
+	case days == 0:
+		return "Het contactcentrum is vandaag weer open vanaf " + at + "."
+	case days == 1:
+		return "Het contactcentrum is morgen weer open vanaf " + at + "."
+	case days < 7:
+		return "Het contactcentrum is weer open op " + dutchDays[next.Weekday()] + " vanaf " + at + "."
+	}
+	return "Het contactcentrum is weer open op " + dutchDays[next.Weekday()] + " " + fmt.Sprintf("%d %s", next.Day(), dutchMonths[next.Month()-1]) + " vanaf " + at + "."
+}
+
+var dutchMonths = [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+	"september", "oktober", "november", "december"}

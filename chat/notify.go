@@ -162,7 +162,9 @@ func (s *Server) route(ctx context.Context, ev event) error {
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if conv.State == StateQueued {
+		// A place in a queue nobody serves now is no news: the citizen was told
+		// when the contact centre opens again.
+		if conv.State == StateQueued && s.availability(ctx, conv.Municipality).staffed() {
 			if h.Position, err = s.convs.Position(ctx, ev.Conv); err != nil {
 				return err
 			}
@@ -176,7 +178,15 @@ func (s *Server) route(ctx context.Context, ev event) error {
 			s.hub.deliverTo(delivery{topic: watchTopic(ev.Conv), msg: mustJSON(typingMsg{Type: "typing", Conversation: ev.Conv, Role: RoleCitizen})})
 		}
 	case eventWaiting:
-		s.hub.deliverTo(delivery{topic: citizenTopic(ev.Conv), msg: mustJSON(handoffMsg{Type: "handoff", State: StateQueued, Text: longWaitText, Callback: true})})
+		conv, err := s.convs.Get(ctx, ev.Conv)
+		if err != nil {
+			return err
+		}
+		text := longWaitText
+		if av := s.availability(ctx, conv.Municipality); !av.staffed() {
+			text = av.offlineText()
+		}
+		s.hub.deliverTo(delivery{topic: citizenTopic(ev.Conv), msg: mustJSON(handoffMsg{Type: "handoff", State: StateQueued, Text: text, Callback: true})})
 	case eventQueue:
 		items, err := s.convs.Queue(ctx, ev.Municipality)
 		if err != nil {

@@ -61,8 +61,9 @@ func notify(ctx context.Context, q querier, ev event) error {
 }
 
 // RequestHandoff puts a conversation in the queue of its municipality with a
-// system message for the citizen; when it is already waiting or with an agent it
-// changes nothing and returns false.
+// system message for the citizen (none when text is ""); when it is already waiting
+// or with an agent it changes nothing and returns false. The hand-off keeps the most
+// serious reason the conversation ever had (see mostSerious).
 func (c *Conversations) RequestHandoff(ctx context.Context, convID int64, t Triage, summary, text string) (bool, error) {
 	queued := false
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
@@ -70,6 +71,9 @@ func (c *Conversations) RequestHandoff(ctx context.Context, convID int64, t Tria
 		tag, err := tx.Exec(ctx, `UPDATE conversations SET state = 'queued', updated_at = now()
 			WHERE id = $1 AND state IN ('bot', 'closed')`, convID)
 		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		if t, err = mostSerious(ctx, tx, convID, t); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO handoffs (conversation_id, municipality, reason, topic, priority, summary)
@@ -92,15 +96,128 @@ func (c *Conversations) RequestHandoff(ctx context.Context, convID int64, t Tria
 }
 
 // RecordUnavailable records a hand-off that could not happen: nobody was online or
-// the contact centre was closed.
+// the contact centre was closed. Only hand-offs that are no emergency end so; an
+// emergency stays queued (RequestHandoff) until a person has seen it.
 func (c *Conversations) RecordUnavailable(ctx context.Context, convID int64, t Triage, summary string) error {
-	_, err := c.pool.Exec(ctx, `INSERT INTO handoffs (conversation_id, municipality, reason, topic, priority, summary, ended_at, outcome)
-		SELECT id, municipality, $2, $3, $4, $5, now(), 'unavailable' FROM conversations WHERE id = $1`,
-		convID, string(t.Reason), t.Topic, max(t.Priority, 1), shorten(summary, 160))
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		t, err := mostSerious(ctx, tx, convID, t)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO handoffs (conversation_id, municipality, reason, topic, priority, summary, ended_at, outcome)
+			SELECT id, municipality, $2, $3, $4, $5, now(), 'unavailable' FROM conversations WHERE id = $1`,
+			convID, string(t.Reason), t.Topic, max(t.Priority, 1), shorten(summary, 160))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("chat: record unavailable hand-off: %w", err)
 	}
 	return nil
+}
+
+// MostSerious returns t, or the most serious reason of the conversation's earlier
+// hand-offs when that is more serious (HandoffReason.rank): the queue shows what a
+// conversation was ever about ("Spoed: zelfdoding (113)"), not its latest request.
+func (c *Conversations) MostSerious(ctx context.Context, convID int64, t Triage) (Triage, error) {
+	t, err := mostSerious(ctx, c.pool, convID, t)
+	if err != nil {
+		return t, fmt.Errorf("chat: most serious hand-off reason: %w", err)
+	}
+	return t, nil
+}
+
+func mostSerious(ctx context.Context, q querier, convID int64, t Triage) (Triage, error) {
+	rows, _ := q.Query(ctx, `SELECT reason, topic FROM handoffs WHERE conversation_id = $1 ORDER BY id`, convID)
+	earlier, err := pgx.CollectRows(rows, pgx.RowToStructByPos[reasonTopic])
+	if err != nil {
+		return t, err
+	}
+	for _, e := range earlier {
+		t = graver(t, Triage{Reason: HandoffReason(e.Reason), Topic: e.Topic})
+	}
+	return t, nil
+}
+
+type reasonTopic struct{ Reason, Topic string }
+
+// graver returns the more serious of two triages, a when they are equally serious;
+// an unknown reason counts least. The result's priority is its reason's.
+func graver(a, b Triage) Triage {
+	ra, rb := a.Reason.priority(), b.Reason.priority()
+	if rb != 0 && (ra == 0 || b.Reason.rank() < a.Reason.rank()) {
+		a = b
+	}
+	if p := a.Reason.priority(); p != 0 {
+		a.Priority = p
+	}
+	return a
+}
+
+// Escalate makes a conversation's open hand-off as serious as t when t is more
+// serious: an emergency told while the conversation waits for a request goes to the
+// top of the queue.
+func (c *Conversations) Escalate(ctx context.Context, convID int64, t Triage) error {
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		var old reasonTopic
+		var municipality string
+		err := tx.QueryRow(ctx, `SELECT reason, topic, municipality FROM handoffs
+			WHERE conversation_id = $1 AND ended_at IS NULL FOR UPDATE`, convID).Scan(&old.Reason, &old.Topic, &municipality)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cur := Triage{Reason: HandoffReason(old.Reason), Topic: old.Topic}
+		g := graver(cur, t)
+		if g.Reason == cur.Reason {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE handoffs SET reason = $2, topic = $3, priority = $4
+			WHERE conversation_id = $1 AND ended_at IS NULL`, convID, string(g.Reason), g.Topic, max(g.Priority, 1)); err != nil {
+			return err
+		}
+		return notifyAll(ctx, tx, convID, municipality)
+	})
+	if err != nil {
+		return fmt.Errorf("chat: escalate hand-off: %w", err)
+	}
+	return nil
+}
+
+// MarkSeen ends a waiting hand-off that an agent of its municipality has seen without
+// taking it over (an emergency from the night, whose citizen has gone): it leaves the
+// queue with outcome "seen", and the conversation goes back to the bot. ErrClaimed
+// when someone has it, ErrNotFound when it is not waiting.
+func (c *Conversations) MarkSeen(ctx context.Context, convID int64, a Agent) error {
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		var claimed bool
+		err := tx.QueryRow(ctx, `SELECT claimed_by IS NOT NULL FROM handoffs
+			WHERE conversation_id = $1 AND ended_at IS NULL AND municipality = $2 FOR UPDATE`,
+			convID, a.Municipality).Scan(&claimed)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if claimed {
+			return ErrClaimed
+		}
+		if _, err := tx.Exec(ctx, `UPDATE handoffs SET ended_at = now(), outcome = 'seen', seen_by = $2, seen_at = now()
+			WHERE conversation_id = $1 AND ended_at IS NULL`, convID, a.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET state = 'bot', updated_at = now()
+			WHERE id = $1 AND state = 'queued'`, convID); err != nil {
+			return err
+		}
+		return notifyAll(ctx, tx, convID, a.Municipality)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrClaimed) {
+		return fmt.Errorf("chat: mark seen: %w", err)
+	}
+	return err
 }
 
 // notifyAll announces a change of a conversation's state and of its municipality's

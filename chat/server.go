@@ -40,10 +40,13 @@ type ServerConfig struct {
 	AnswerTimeout    time.Duration // default 60s
 
 	// OpeningHours per municipality ("*" for all); a municipality without hours is
-	// always open. Hand-offs outside them, or when no agent is online, are refused
-	// honestly with the offer of a call-back.
+	// always open. Outside them, or when no agent is online, the citizen is told so
+	// honestly, with when the contact centre opens again and the offer of a call-back;
+	// an emergency stays in the queue until a person has seen it.
 	OpeningHours map[string]Hours
 	QueueTimeout time.Duration // a citizen waiting longer is told so and offered a call-back (default 5m)
+	// Now is the clock that opening hours are read against (nil: time.Now), for tests.
+	Now func() time.Time
 	// CheckSession re-validates an agent's session on their open websocket (nil: never expires).
 	CheckSession func(ctx context.Context, token string) error
 }

@@ -96,6 +96,9 @@ type msg struct {
 	Code          string          `json:"code"`
 	Message       string          `json:"message"`
 	HandoffReason string          `json:"handoff_reason"`
+	Offer         string          `json:"offer"`
+	Position      int             `json:"position"`
+	Callback      bool            `json:"callback"`
 }
 
 // read returns the next message, failing the test after 10 s.

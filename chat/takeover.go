@@ -12,12 +12,11 @@ import (
 	"github.com/vraagbaak/vraagbaak/internal/pii"
 )
 
-// Texts citizens read about the hand-off.
+// Texts citizens read about the hand-off. Those that depend on whether a person can
+// come are composed in availability.go.
 const (
 	queuedText = "Ik zet u door naar een medewerker van de gemeente. Blijf in dit venster; " +
 		"u ziet hier wanneer iemand het gesprek overneemt."
-	offlineText = "Er is nu geen medewerker beschikbaar. Laat een terugbelverzoek achter, dan neemt de gemeente " +
-		"contact met u op. Of bel de gemeente op 14 gevolgd door het netnummer, op werkdagen tijdens kantooruren."
 	longWaitText = "Het duurt langer dan verwacht voordat een medewerker tijd heeft. U kunt blijven wachten, " +
 		"of een terugbelverzoek achterlaten."
 	callbackThanks = "Bedankt. We hebben uw terugbelverzoek ontvangen. Een medewerker neemt zo snel mogelijk contact met u op."
@@ -58,7 +57,7 @@ func (s *Server) handoffMessage(c *client, m inMessage) {
 			}
 		}
 		t := Triage{Reason: ReasonRequest, Priority: 4, Topic: "verzoek"}
-		if err := s.startHandoff(ctx, c, t, summary); err != nil {
+		if err := s.startHandoff(ctx, c, t, summary, nil); err != nil {
 			s.log.Error("hand-off", "conversation", c.conv.ID, "err", err)
 			c.sendError(ErrCodeUnavailable, m.ID)
 		}
@@ -68,13 +67,37 @@ func (s *Server) handoffMessage(c *client, m inMessage) {
 }
 
 // startHandoff queues the conversation for an agent when the contact centre is open
-// and someone is online, and otherwise tells the citizen so and offers a call-back.
-func (s *Server) startHandoff(ctx context.Context, c *client, t Triage, summary string) error {
+// and someone is online. Otherwise it tells the citizen so, with when the centre
+// opens again, and offers a call-back; an emergency (the conversation's most serious
+// reason, see MostSerious) is queued all the same, so that the first agent who comes
+// online sees it, while any other hand-off is recorded as unavailable. told is the
+// availability an answer already told the citizen, nil when no answer did (the
+// citizen asked for a person).
+func (s *Server) startHandoff(ctx context.Context, c *client, t Triage, summary string, told *availability) error {
 	conv, err := s.convs.Get(ctx, c.conv.ID)
 	if err != nil {
 		return err
 	}
+	av := told
+	if av == nil {
+		a := s.availability(ctx, conv.Municipality)
+		av = &a
+	}
+	// What the citizen reads now: nothing more when a person can come (the state
+	// change brings the place in the queue), otherwise the call-back offer, after the
+	// availability when no answer told it.
+	offline := handoffMsg{Type: "handoff", State: "offline", Reason: string(t.Reason), Text: callbackOffer, Callback: true}
+	if told == nil {
+		offline.Text = av.offlineText()
+	}
 	if conv.State == StateQueued || conv.State == StateAgent {
+		if err := s.convs.Escalate(ctx, conv.ID, t); err != nil {
+			return err
+		}
+		if conv.State == StateQueued && !av.staffed() {
+			c.sendJSON(offline)
+			return nil
+		}
 		pos, err := s.convs.Position(ctx, conv.ID)
 		if err != nil {
 			return err
@@ -82,31 +105,34 @@ func (s *Server) startHandoff(ctx context.Context, c *client, t Triage, summary 
 		c.sendJSON(handoffMsg{Type: "handoff", State: conv.State, Reason: string(t.Reason), Position: pos})
 		return nil
 	}
-	online := 0
-	if s.cfg.open(conv.Municipality, time.Now()) {
-		if online, err = s.convs.AgentsOnline(ctx, conv.Municipality); err != nil {
+	if av.staffed() {
+		// The citizen learns the state and queue position from the event this causes.
+		_, err = s.convs.RequestHandoff(ctx, conv.ID, t, summary, queuedText)
+		return err
+	}
+	serious, err := s.convs.MostSerious(ctx, conv.ID, t)
+	if err != nil {
+		return err
+	}
+	if serious.Reason.Emergency() {
+		if _, err := s.convs.RequestHandoff(ctx, conv.ID, serious, summary, ""); err != nil {
 			return err
 		}
+	} else if err := s.convs.RecordUnavailable(ctx, conv.ID, t, summary); err != nil {
+		return err
 	}
-	if online == 0 {
-		if err := s.convs.RecordUnavailable(ctx, conv.ID, t, summary); err != nil {
-			return err
-		}
-		c.sendJSON(handoffMsg{Type: "handoff", State: "offline", Reason: string(t.Reason), Text: offlineText, Callback: true})
-		return nil
-	}
-	// The citizen learns the state and queue position from the event this causes.
-	_, err = s.convs.RequestHandoff(ctx, conv.ID, t, summary, queuedText)
-	return err
+	c.sendJSON(offline)
+	return nil
 }
 
-// afterAnswer starts the hand-off the answer announced.
-func (s *Server) afterAnswer(ctx context.Context, c *client, q Message, a Answer) {
+// afterAnswer starts the hand-off the answer announced; av is the availability its
+// text told.
+func (s *Server) afterAnswer(ctx context.Context, c *client, q Message, a Answer, av availability) {
 	if a.Outcome != Handoff {
 		return
 	}
 	t := Triage{Reason: HandoffReason(a.HandoffReason), Priority: a.Priority, Topic: a.HandoffTopic}
-	if err := s.startHandoff(ctx, c, t, q.Text); err != nil {
+	if err := s.startHandoff(ctx, c, t, q.Text, &av); err != nil {
 		s.log.Error("hand-off", "conversation", c.conv.ID, "err", err)
 		c.sendError(ErrCodeUnavailable, q.ClientID)
 	}

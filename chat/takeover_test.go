@@ -290,39 +290,206 @@ func TestClaimRace(t *testing.T) {
 	}
 }
 
-func TestOfflineHandoffOffersCallback(t *testing.T) {
+// fridayEvening is a clock for opening hours: Friday 4 December 2026, 20:00 Dutch time.
+func fridayEvening() time.Time {
+	loc, _ := time.LoadLocation("Europe/Amsterdam")
+	return time.Date(2026, 12, 4, 20, 0, 0, 0, loc)
+}
+
+// reading returns an ok func for untilCitizen that keeps every text the citizen is
+// sent in *texts.
+func reading(texts *[]string, ok func(msg) bool) func(msg) bool {
+	return func(m msg) bool {
+		if m.Text != "" {
+			*texts = append(*texts, m.Text)
+		}
+		if m.Message != "" {
+			*texts = append(*texts, m.Message)
+		}
+		return ok(m)
+	}
+}
+
+// TestCrisisWithNobodyOnline: "ik wil niet meer leven" on a Friday evening, with the
+// contact centre closed and nobody online. The citizen gets the numbers, is promised
+// no person, is told when the centre opens and is offered a call-back; the hand-off
+// stays queued, and the first agent who comes online sees it at the top of the queue
+// as an emergency, also after the citizen asked for a person. It leaves the queue
+// only when the agent has seen it.
+func TestCrisisWithNobodyOnline(t *testing.T) {
 	t.Parallel()
-	closed, err := chat.ParseOpeningHours("*=za 00:00-00:01")
+	hours, err := chat.ParseOpeningHours("*=ma-vr 09:00-17:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ins, cs := newInstances(t, 1, chat.ServerConfig{OpeningHours: closed})
+	ins, cs := newInstances(t, 1, chat.ServerConfig{OpeningHours: hours, Now: fridayEvening, QueueTimeout: 300 * time.Millisecond})
+	ctx := context.Background()
+	const reopens = "Het contactcentrum is weer open op maandag vanaf 9.00 uur."
+	var texts []string
+
 	citizen := ins[0].citizen(t, "GM9001")
-	citizen.hello("")
-	// An emergency is answered with the numbers at once, also when nobody is there.
+	welcome := citizen.hello("")
 	a := citizen.ask("e1", "ik wil niet meer leven")
-	if a.Outcome != chat.Handoff || !strings.Contains(a.Text, "0800-0113") || !strings.Contains(a.Text, "112") || a.HandoffReason != "emergency_suicide" {
+	texts = append(texts, a.Text)
+	if a.Outcome != chat.Handoff || a.HandoffReason != "emergency_suicide" {
 		t.Fatalf("emergency: %+v", a)
 	}
-	off := citizen.untilCitizen("offline", func(m msg) bool { return m.Type == "handoff" })
+	for _, want := range []string{"0800-0113", "113.nl", "112", "geen medewerker beschikbaar", reopens} {
+		if !strings.Contains(a.Text, want) {
+			t.Errorf("the emergency answer lacks %q: %s", want, a.Text)
+		}
+	}
+	if i, j := strings.Index(a.Text, "0800-0113"), strings.Index(a.Text, "medewerker"); i < 0 || i > j {
+		t.Errorf("the numbers do not come first: %s", a.Text)
+	}
+	off := citizen.untilCitizen("call-back offer", reading(&texts, func(m msg) bool { return m.Type == "handoff" && m.Callback }))
 	if off.State != "offline" || !strings.Contains(off.Text, "terugbelverzoek") {
 		t.Fatalf("offline hand-off: %+v", off)
 	}
+
+	// The citizen asks for a person all the same: told honestly again, and offered
+	// the call-back.
+	citizen.send(map[string]any{"type": "handoff.request"})
+	again := citizen.untilCitizen("offline again", reading(&texts, func(m msg) bool { return m.Type == "handoff" && m.State == "offline" }))
+	if !again.Callback || !strings.Contains(again.Text, reopens) || !strings.Contains(again.Text, "terugbelverzoek") {
+		t.Errorf("hand-off request while nobody is online: %+v", again)
+	}
 	citizen.send(map[string]any{"type": "callback", "name": "J. Jansen", "contact": "06-12345678", "question": "Kunt u mij bellen?", "consent": false})
-	if m := citizen.read(); m.Type != "error" || m.Code != chat.ErrCodeBadRequest {
+	if m := citizen.untilCitizen("refused call-back", reading(&texts, func(m msg) bool { return m.Type == "error" || m.Type == "callback.ok" })); m.Code != chat.ErrCodeBadRequest {
 		t.Fatalf("call-back without consent: %+v", m)
 	}
 	citizen.send(map[string]any{"type": "callback", "name": "J. Jansen", "contact": "06-12345678", "question": "Kunt u mij bellen?", "consent": true})
-	if m := citizen.read(); m.Type != "callback.ok" || m.Text == "" {
+	if m := citizen.untilCitizen("call-back", reading(&texts, func(m msg) bool { return m.Type == "callback.ok" || m.Type == "error" })); m.Type != "callback.ok" {
 		t.Fatalf("call-back: %+v", m)
 	}
-	cbs, err := cs.convs.Callbacks(context.Background(), "GM9001")
-	if err != nil || len(cbs) != 1 || cbs[0].Contact != "06-12345678" {
-		t.Fatalf("call-backs: %+v %v", cbs, err)
+	// Long past the queue time-out, the citizen is not told to keep waiting.
+	citizen.send(map[string]any{"type": "question", "id": "e2", "text": "wat kost een paspoort?"})
+	citizen.untilCitizen("a later answer", reading(&texts, func(m msg) bool { return m.Type == "answer" && m.ID == "e2" }))
+	// The conversation as stored, after a reconnect, is what the citizen reads too.
+	resumed := ins[0].citizen(t, "GM9001").hello(welcome.Conversation)
+	for _, m := range resumed.History {
+		texts = append(texts, m.Text)
 	}
+	for _, text := range texts {
+		for _, promise := range []string{"neemt dit gesprek", "zo snel mogelijk over", "wachtrij", "blijven wachten", "Ik zet u door"} {
+			if strings.Contains(text, promise) {
+				t.Errorf("promises a person (%q) while nobody can come: %s", promise, text)
+			}
+		}
+	}
+
+	// The hand-off stays queued, as the emergency, not closed as unavailable.
+	var reason, state string
+	var ended bool
+	if err := cs.db.Pool.QueryRow(ctx, `SELECT h.reason, h.ended_at IS NOT NULL, c.state FROM handoffs h JOIN conversations c ON c.id = h.conversation_id`).
+		Scan(&reason, &ended, &state); err != nil {
+		t.Fatal(err)
+	}
+	if reason != "emergency_suicide" || ended || state != chat.StateQueued {
+		t.Errorf("hand-off %s, ended %v, conversation %s; want a queued emergency", reason, ended, state)
+	}
+
+	// Another citizen's request while nobody is online is recorded as unavailable.
+	other := ins[0].citizen(t, "GM9001")
+	other.hello("")
+	other.send(map[string]any{"type": "handoff.request"})
+	if m := other.untilCitizen("offline", func(m msg) bool { return m.Type == "handoff" }); m.State != "offline" || !strings.Contains(m.Text, reopens) {
+		t.Errorf("request while nobody is online: %+v", m)
+	}
+
+	// The first agent who comes online sees it at the top of the queue.
+	anna := addAgent(t, cs, "Anna", "GM9001")
+	agent := ins[0].agent(t, anna)
+	q := agent.untilStaff("queue", func(m staffMsg) bool { return m.Type == "queue" })
+	if len(q.Items) != 1 || q.Items[0].Reason != "emergency_suicide" || q.Items[0].Priority != 1 || q.Items[0].Summary != "ik wil niet meer leven" {
+		t.Fatalf("queue on connecting: %+v", q.Items)
+	}
+	var unavailable int
+	if err := cs.db.Pool.QueryRow(ctx, `SELECT count(*) FROM handoffs WHERE outcome = 'unavailable'`).Scan(&unavailable); err != nil || unavailable != 1 {
+		t.Errorf("%d hand-offs recorded unavailable (%v), want the other citizen's request only", unavailable, err)
+	}
+
+	// Marking it seen takes it off the queue and records who saw it.
+	agent.send(map[string]any{"type": "seen", "id": "s1", "conversation_id": q.Items[0].Conversation})
+	if m := agent.untilStaff("seen", func(m staffMsg) bool { return m.ID == "s1" }); m.Type != "ok" {
+		t.Fatalf("seen: %+v", m)
+	}
+	agent.untilStaff("empty queue", func(m staffMsg) bool { return m.Type == "queue" && len(m.Items) == 0 })
+	var seenBy int64
 	var outcome string
-	if err := cs.db.Pool.QueryRow(context.Background(), `SELECT outcome FROM handoffs`).Scan(&outcome); err != nil || outcome != "unavailable" {
-		t.Errorf("offline hand-off recorded as %q (%v)", outcome, err)
+	if err := cs.db.Pool.QueryRow(ctx, `SELECT h.outcome, h.seen_by, c.state FROM handoffs h JOIN conversations c ON c.id = h.conversation_id
+		WHERE h.reason = 'emergency_suicide'`).Scan(&outcome, &seenBy, &state); err != nil {
+		t.Fatal(err)
+	}
+	if outcome != "seen" || seenBy != anna.ID || state != chat.StateBot {
+		t.Errorf("after seen: outcome %q by %d, conversation %s", outcome, seenBy, state)
+	}
+	agent.send(map[string]any{"type": "seen", "id": "s2", "conversation_id": q.Items[0].Conversation})
+	if m := agent.untilStaff("seen twice", func(m staffMsg) bool { return m.ID == "s2" }); m.Type != "error" {
+		t.Errorf("seen twice: %+v", m)
+	}
+}
+
+// TestQueueKeepsMostSeriousReason: the queue card shows the most serious reason the
+// conversation ever had. An emergency told while waiting for a request goes to the
+// top; a request after an emergency was handled keeps the emergency.
+func TestQueueKeepsMostSeriousReason(t *testing.T) {
+	t.Parallel()
+	ins, cs := newInstances(t, 1, chat.ServerConfig{})
+	bob := addAgent(t, cs, "Bob", "GM9003")
+	agent := ins[0].agent(t, bob)
+	agent.untilStaff("online", func(m staffMsg) bool { return m.Type == "queue" && m.Online == 1 })
+
+	citizen := ins[0].citizen(t, "GM9003")
+	citizen.hello("")
+	citizen.send(map[string]any{"type": "handoff.request"})
+	q := agent.untilStaff("request", func(m staffMsg) bool { return m.Type == "queue" && len(m.Items) == 1 })
+	if q.Items[0].Reason != "request" {
+		t.Fatalf("queue %+v", q.Items)
+	}
+	conv := q.Items[0].Conversation
+	queued, told := false, false
+	citizen.untilCitizen("queued", func(m msg) bool {
+		queued = queued || m.Type == "handoff" && m.State == chat.StateQueued && m.Position == 1
+		told = told || m.Type == "message" && strings.HasPrefix(m.Text, "Ik zet u door")
+		return queued && told
+	})
+	a := citizen.ask("e1", "ik wil niet meer leven")
+	if !strings.Contains(a.Text, "Een medewerker neemt dit gesprek zo snel mogelijk over.") {
+		t.Errorf("with an agent online the emergency answer does not say one takes over: %s", a.Text)
+	}
+	agent.untilStaff("escalated", func(m staffMsg) bool {
+		return m.Type == "queue" && len(m.Items) == 1 && m.Items[0].Reason == "emergency_suicide" && m.Items[0].Priority == 1
+	})
+
+	// Taken over and given back; the citizen asks for a person again later.
+	agent.send(map[string]any{"type": "claim", "id": "c1", "conversation_id": conv})
+	agent.untilStaff("claimed", func(m staffMsg) bool { return m.ID == "c1" })
+	agent.send(map[string]any{"type": "handback", "id": "b1", "conversation_id": conv})
+	agent.untilStaff("handed back", func(m staffMsg) bool { return m.ID == "b1" })
+	citizen.send(map[string]any{"type": "handoff.request"})
+	q = agent.untilStaff("waiting again", func(m staffMsg) bool { return m.Type == "queue" && len(m.Items) == 1 && m.Items[0].ClaimedBy == 0 })
+	if q.Items[0].Reason != "emergency_suicide" || q.Items[0].Priority != 1 {
+		t.Errorf("a later request replaced the emergency: %+v", q.Items[0])
+	}
+}
+
+// TestRefusalOffersAPerson: a refusal carries the offer of a person, or of the
+// call-back when nobody can come.
+func TestRefusalOffersAPerson(t *testing.T) {
+	t.Parallel()
+	ins, cs := newInstances(t, 1, chat.ServerConfig{})
+	citizen := ins[0].citizen(t, "GM9004")
+	citizen.hello("")
+	a := citizen.ask("r1", "wat voor weer wordt het morgen in Utrecht")
+	if a.Outcome != chat.Refused || a.Offer != "callback" {
+		t.Errorf("refusal with nobody online: outcome %s, offer %q", a.Outcome, a.Offer)
+	}
+	agent := ins[0].agent(t, addAgent(t, cs, "Cor", "GM9004"))
+	agent.untilStaff("online", func(m staffMsg) bool { return m.Type == "queue" && m.Online == 1 })
+	b := citizen.ask("r2", "wat voor weer wordt het overmorgen in Utrecht")
+	if b.Outcome != chat.Refused || b.Offer != "agent" {
+		t.Errorf("refusal with an agent online: outcome %s, offer %q", b.Outcome, b.Offer)
 	}
 }
 
