@@ -37,12 +37,14 @@ const (
 	ErrCodeClaimed        = "claimed"
 	ErrCodeSessionExpired = "session_expired"
 	ErrCodeForbidden      = "forbidden"
+	ErrCodeNotHandedOff   = "not_handed_off"
 )
 
 var staffErrorTexts = map[string]string{
 	ErrCodeClaimed:        "Een collega heeft dit gesprek al overgenomen.",
 	ErrCodeSessionExpired: "Uw sessie is verlopen. Log opnieuw in.",
 	ErrCodeForbidden:      "Dit gesprek hoort niet bij uw gemeente of is niet van u.",
+	ErrCodeNotHandedOff:   "Dit gesprek is niet aan een medewerker overgedragen. U kunt alleen gesprekken openen die in de wachtrij staan of die u zelf behandelt of behandeld heeft.",
 	ErrCodeNotFound:       "Dat gesprek of verzoek bestaat niet (meer).",
 	ErrCodeBadRequest:     "Dat bericht klopt niet.",
 	ErrCodeUnknownType:    "Dat bericht ken ik niet.",
@@ -321,27 +323,40 @@ func (s *Server) agentMessage(c *client, m inMessage) bool {
 
 // openConversation sends an agent a conversation's transcript, with the bot's
 // answers and their citations, and keeps them informed of what follows: the messages
-// stored after the transcript, each once (see gate).
+// stored after the transcript, each once (see gate). Whether they may open it at all,
+// and the record of the read in the access log, are decided by OpenTranscript; a
+// refused or unlogged read leaves the conversation's topic again, unread.
 func (s *Server) openConversation(ctx context.Context, c *client, convID int64) {
 	topic := watchTopic(convID)
 	c.hold(topic)
 	s.hub.subscribe(c, topic, false)
-	conv, err := s.convs.Get(ctx, convID)
-	var history []Message
-	if err == nil {
-		history, err = s.convs.History(ctx, convID)
-	}
+	t, err := s.convs.OpenTranscript(ctx, *c.agent, convID)
 	if err != nil {
-		c.release(topic, nil, 0)
-		s.staffError(c, ErrCodeUnavailable, "")
+		// Leave the topic before dropping its gate, so that nothing held back or
+		// delivered meanwhile reaches a console that may not read it.
+		s.hub.subscribe(c, topic, true)
+		c.forget(topic)
+		switch {
+		case errors.Is(err, ErrNotHandedOff):
+			s.log.Warn("staff open refused: the conversation was never handed off to staff",
+				"account_id", c.agent.ID, "conversation", convID)
+			s.staffError(c, ErrCodeNotHandedOff, "")
+		case errors.Is(err, ErrNotYours):
+			s.log.Warn("staff open refused: the conversation is a colleague's or another municipality's, and the agent is no supervisor of it",
+				"account_id", c.agent.ID, "conversation", convID, "err", err)
+			s.staffError(c, ErrCodeForbidden, "")
+		case errors.Is(err, ErrNotFound):
+			s.staffError(c, ErrCodeNotFound, "")
+		default:
+			s.log.Error("staff open: transcript not read or its access not logged; not sent", "account_id", c.agent.ID, "conversation", convID, "err", err)
+			s.staffError(c, ErrCodeUnavailable, "")
+		}
 		return
 	}
-	out := conversationMsg{Type: "conversation", Conversation: convID, State: conv.State, Municipality: conv.Municipality, Messages: history}
-	if item, err := s.convs.OpenHandoff(ctx, convID); err == nil {
-		out.Handoff = &item
-	}
+	out := conversationMsg{Type: "conversation", Conversation: convID, State: t.Conversation.State,
+		Municipality: t.Conversation.Municipality, Handoff: t.Handoff, Messages: t.Messages}
 	if out.Messages == nil {
 		out.Messages = []Message{}
 	}
-	c.release(topic, mustJSON(out), lastSeq(history))
+	c.release(topic, mustJSON(out), lastSeq(t.Messages))
 }

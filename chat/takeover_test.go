@@ -75,7 +75,8 @@ func startInstance(t testing.TB, svc *chat.Service, convs *chat.Conversations, c
 		if sessions == nil { // the agent is given in the query: id, name, municipality
 			var id int64
 			fmt.Sscan(r.URL.Query().Get("id"), &id)
-			a = chat.Agent{ID: id, Name: r.URL.Query().Get("name"), Municipality: r.URL.Query().Get("municipality")}
+			a = chat.Agent{ID: id, Name: r.URL.Query().Get("name"), Municipality: r.URL.Query().Get("municipality"),
+				Supervisor: r.URL.Query().Get("supervisor") == "1"}
 		}
 		srv.ServeStaff(w, r.WithContext(chat.WithAgent(r.Context(), a, token)))
 	})
@@ -112,6 +113,9 @@ func (in *instance) citizen(t testing.TB, municipality string) *wsClient {
 func (in *instance) agent(t testing.TB, a chat.Agent) *wsClient {
 	t.Helper()
 	url := fmt.Sprintf("ws%s/staff/ws?id=%d&name=%s&municipality=%s", strings.TrimPrefix(in.http.URL, "http"), a.ID, a.Name, a.Municipality)
+	if a.Supervisor {
+		url += "&supervisor=1"
+	}
 	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -17,16 +17,19 @@ import (
 type Role string
 
 // The roles. Agents take over conversations, supervisors also watch the queue and
-// manage their colleagues' work, evaluators score answers in the evaluator pages.
+// manage their colleagues' work, evaluators score answers in the evaluator pages. The
+// privacy officer reads the municipality's transcript access log (/staff/access) and
+// cannot open conversations or answers themselves.
 const (
 	Agent      Role = "agent"
 	Supervisor Role = "supervisor"
 	Evaluator  Role = "evaluator"
+	Privacy    Role = "privacy"
 )
 
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool {
-	return r == Agent || r == Supervisor || r == Evaluator
+	return r == Agent || r == Supervisor || r == Evaluator || r == Privacy
 }
 
 // Account is one staff member.
@@ -74,7 +77,7 @@ func (a Account) validate() (Account, error) {
 		return a, fmt.Errorf("staff: municipality must be a CBS code such as GM0363, not %q", a.Municipality)
 	}
 	if !a.Role.Valid() {
-		return a, fmt.Errorf("staff: role must be agent, supervisor or evaluator, not %q", a.Role)
+		return a, fmt.Errorf("staff: role must be agent, supervisor, evaluator or privacy, not %q", a.Role)
 	}
 	if utf8.RuneCountInString(a.Name) > 200 {
 		return a, errors.New("staff: name is longer than 200 characters")

@@ -20,7 +20,7 @@ import (
 )
 
 const staffUsage = `Usage:
-  vraagbaak staff add --municipality GM0363 --role agent|supervisor|evaluator [--name "Naam"] [--password-file FILE] EMAIL
+  vraagbaak staff add --municipality GM0363 --role agent|supervisor|evaluator|privacy [--name "Naam"] [--password-file FILE] EMAIL
   vraagbaak staff list [--municipality GM0363]
   vraagbaak staff passwd [--password-file FILE] EMAIL
   vraagbaak staff disable EMAIL
@@ -55,9 +55,9 @@ func cmdStaff(ctx context.Context, a *app, args []string) error {
 }
 
 func (a *app) staffAdd(ctx context.Context, args []string) error {
-	fs := newFlags(a, "staff add", "staff add --municipality GM0363 --role agent|supervisor|evaluator [--name \"Naam\"] [--password-file FILE] EMAIL")
+	fs := newFlags(a, "staff add", "staff add --municipality GM0363 --role agent|supervisor|evaluator|privacy [--name \"Naam\"] [--password-file FILE] EMAIL")
 	municipality := fs.String("municipality", "", "the CBS code of the staff member's municipality, such as GM0363 (required)")
-	role := fs.String("role", "", "agent, supervisor or evaluator (required)")
+	role := fs.String("role", "", "agent, supervisor, evaluator or privacy (required)")
 	name := fs.String("name", "", "the name colleagues and citizens see")
 	passwordFile := fs.String("password-file", "", "read the password from the first line of this file")
 	if err := fs.Parse(args); err != nil {
@@ -73,9 +73,9 @@ func (a *app) staffAdd(ctx context.Context, args []string) error {
 	case !cbsCode(*municipality):
 		return fmt.Errorf("staff add: --municipality must be a CBS code such as GM0363, not %q", *municipality)
 	case *role == "":
-		return errors.New("staff add: --role is required: agent, supervisor or evaluator")
+		return errors.New("staff add: --role is required: agent, supervisor, evaluator or privacy")
 	case !staff.Role(*role).Valid():
-		return fmt.Errorf("staff add: --role must be agent, supervisor or evaluator, not %q", *role)
+		return fmt.Errorf("staff add: --role must be agent, supervisor, evaluator or privacy, not %q", *role)
 	}
 	password, err := a.readPassword(*passwordFile, email)
 	if err != nil {

@@ -38,6 +38,7 @@ func TestStaffCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"add", "--municipality", "GM0363", "--role", "agent", "--name", "An de Vries", "--password-file", pw, "an@amsterdam.nl"},
 		{"add", "--municipality", "GM0344", "--role", "evaluator", "--password-file", pw, "bo@utrecht.nl"},
+		{"add", "--municipality", "GM0363", "--role", "privacy", "--name", "Pim", "--password-file", pw, "pim@amsterdam.nl"},
 	} {
 		out, err := staffRun(args...)
 		if err != nil || !strings.HasPrefix(out, "added ") {
@@ -54,7 +55,7 @@ func TestStaffCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"an@amsterdam.nl", "An de Vries", "GM0363", "agent", "bo@utrecht.nl", "evaluator"} {
+	for _, want := range []string{"an@amsterdam.nl", "An de Vries", "GM0363", "agent", "bo@utrecht.nl", "evaluator", "pim@amsterdam.nl", "privacy"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("staff list lacks %q:\n%s", want, out)
 		}
