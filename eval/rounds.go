@@ -18,6 +18,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vraagbaak/vraagbaak/audit"
 )
 
 // ErrNotFound: no such round or item in the evaluator's municipality, or no item
@@ -260,11 +262,26 @@ func Allocate(sizes map[string]int, n int) map[string]int {
 }
 
 // Evaluator is the staff member scoring: rounds and items are scoped to their
-// municipality.
+// municipality. Name and Role go into the transcript access log with every answer
+// they read (Role "" is an evaluator).
 type Evaluator struct {
 	ID           int64
 	Email        string
+	Name         string
+	Role         string // evaluator or supervisor
 	Municipality string
+}
+
+// reader is the evaluator as the access log names them.
+func (ev Evaluator) reader() audit.Reader {
+	name, role := ev.Name, ev.Role
+	if name == "" {
+		name = ev.Email
+	}
+	if role == "" {
+		role = audit.RoleEvaluator
+	}
+	return audit.Reader{AccountID: ev.ID, Name: name, Role: role, Municipality: ev.Municipality}
 }
 
 // List returns the rounds of the evaluator's municipality, newest first, with how
@@ -343,7 +360,8 @@ func (r *Rounds) Item(ctx context.Context, ev Evaluator, roundID, itemID int64) 
 }
 
 // item loads item itemID of the round, or with itemID 0 the first the evaluator
-// has not scored.
+// has not scored, and records the read in the transcript access log in the same
+// transaction: an item whose read cannot be logged is not returned.
 func (r *Rounds) item(ctx context.Context, ev Evaluator, roundID, itemID int64) (Item, error) {
 	rd, err := r.Get(ctx, ev, roundID)
 	if err != nil {
@@ -353,14 +371,22 @@ func (r *Rounds) item(ctx context.Context, ev Evaluator, roundID, itemID int64) 
 	var passagesJSON, citationsJSON []byte
 	var v [6]*int16
 	var comment *string
-	err = r.pool.QueryRow(ctx, `SELECT i.id, i.position, a.question, a.answer, a.passages, a.citations,
-			s.correct, s.complete, s.plain_language, s.citations_support, s.should_have_handed_off, s.tone, s.comment
-		FROM eval_items i JOIN answers a ON a.id = i.answer_id
-		LEFT JOIN eval_scores s ON s.item_id = i.id AND s.account_id = $2
-		WHERE i.round_id = $1 AND CASE WHEN $3::bigint = 0 THEN s.item_id IS NULL ELSE i.id = $3 END
-		ORDER BY i.position LIMIT 1`, roundID, ev.ID, itemID).
-		Scan(&it.ID, &it.Position, &it.Question, &it.Answer, &passagesJSON, &citationsJSON,
-			&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &comment)
+	var ref audit.Ref
+	err = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT i.id, i.position, a.question, a.answer, a.passages, a.citations,
+				s.correct, s.complete, s.plain_language, s.citations_support, s.should_have_handed_off, s.tone, s.comment,
+				a.id, coalesce(a.conversation_id, 0)
+			FROM eval_items i JOIN answers a ON a.id = i.answer_id
+			LEFT JOIN eval_scores s ON s.item_id = i.id AND s.account_id = $2
+			WHERE i.round_id = $1 AND CASE WHEN $3::bigint = 0 THEN s.item_id IS NULL ELSE i.id = $3 END
+			ORDER BY i.position LIMIT 1`, roundID, ev.ID, itemID).
+			Scan(&it.ID, &it.Position, &it.Question, &it.Answer, &passagesJSON, &citationsJSON,
+				&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &comment, &ref.Answer, &ref.Conversation)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, ev.reader(), audit.Workbench, ref)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Item{}, ErrNotFound
 	}
@@ -481,6 +507,7 @@ type ScoreRow struct {
 	Day             string    `json:"day"` // of the answer, YYYY-MM-DD in Europe/Amsterdam
 	Evaluator       string    `json:"evaluator"`
 	AccountID       int64     `json:"-"`
+	Conversation    int64     `json:"-"` // of the answer; 0 outside a conversation
 	Rating          Rating    `json:"score"`
 	ScoredAt        time.Time `json:"scored_at"`       // first scored
 	UpdatedAt       time.Time `json:"updated_at"`      // last changed; ScoredAt when never changed
@@ -490,10 +517,37 @@ type ScoreRow struct {
 
 // scoreRows returns each evaluator's current score of each item of the round (one
 // row per evaluator and item: a changed score has its latest values), ordered by
-// item and then by when each evaluator first scored it.
-func (r *Rounds) scoreRows(ctx context.Context, roundID int64) ([]ScoreRow, error) {
-	rows, err := r.pool.Query(ctx, `SELECT i.id, i.position, a.id, a.question, a.outcome, a.municipality,
+// item and then by when each evaluator first scored it. With ch, it records in the
+// transcript access log, in the transaction that reads them, that ev read the
+// questions of those answers through ch, one row per answer; without (""), the rows
+// must not leave the package with their questions.
+func (r *Rounds) scoreRows(ctx context.Context, ev Evaluator, roundID int64, ch audit.Channel) ([]ScoreRow, error) {
+	var list []ScoreRow
+	err := pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+		var err error
+		if list, err = queryScoreRows(ctx, tx, roundID); err != nil || ch == "" {
+			return err
+		}
+		var refs []audit.Ref
+		seen := map[int64]bool{}
+		for _, s := range list {
+			if !seen[s.AnswerID] {
+				seen[s.AnswerID] = true
+				refs = append(refs, audit.Ref{Conversation: s.Conversation, Answer: s.AnswerID})
+			}
+		}
+		return audit.Record(ctx, tx, ev.reader(), ch, refs...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("eval: scores: %w", err)
+	}
+	return list, nil
+}
+
+func queryScoreRows(ctx context.Context, tx pgx.Tx, roundID int64) ([]ScoreRow, error) {
+	rows, err := tx.Query(ctx, `SELECT i.id, i.position, a.id, a.question, a.outcome, a.municipality,
 			to_char(a.created_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD'), acc.email, s.account_id,
+			coalesce(a.conversation_id, 0),
 			s.correct, s.complete, s.plain_language, s.citations_support, s.should_have_handed_off, s.tone, s.comment,
 			s.created_at, s.updated_at, f.useful, coalesce(f.comment, '')
 		FROM eval_scores s
@@ -504,22 +558,18 @@ func (r *Rounds) scoreRows(ctx context.Context, roundID int64) ([]ScoreRow, erro
 		WHERE i.round_id = $1
 		ORDER BY i.position, s.created_at, s.account_id`, roundID)
 	if err != nil {
-		return nil, fmt.Errorf("eval: scores: %w", err)
+		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ScoreRow, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ScoreRow, error) {
 		var s ScoreRow
 		var v [6]int16
 		err := row.Scan(&s.ItemID, &s.Position, &s.AnswerID, &s.Question, &s.Outcome, &s.Municipality, &s.Day,
-			&s.Evaluator, &s.AccountID, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &s.Rating.Comment,
+			&s.Evaluator, &s.AccountID, &s.Conversation, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &s.Rating.Comment,
 			&s.ScoredAt, &s.UpdatedAt, &s.FeedbackUseful, &s.FeedbackComment)
 		s.Rating.Correct, s.Rating.Complete, s.Rating.PlainLanguage = int(v[0]), int(v[1]), int(v[2])
 		s.Rating.CitationsSupport, s.Rating.ShouldHaveHandedOff, s.Rating.Tone = int(v[3]), int(v[4]), int(v[5])
 		return s, err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("eval: scores: %w", err)
-	}
-	return list, nil
 }
 
 // Means is the mean of each rubric item over a group of scores.
@@ -550,13 +600,27 @@ type Report struct {
 }
 
 // Report computes a round's report: means per rubric item overall and per outcome,
-// municipality and day, and inter-rater agreement.
+// municipality and day, inter-rater agreement, and every score with its question
+// (Rows), for the workbench. Reading the questions is recorded in the transcript
+// access log (workbench), one row per answer.
 func (r *Rounds) Report(ctx context.Context, ev Evaluator, roundID int64) (Report, error) {
+	return r.report(ctx, ev, roundID, audit.Workbench)
+}
+
+// Summary is Report without Rows, the only part with citizens' text, and so without
+// a record in the access log: `vraagbaak eval round-report` prints the figures.
+func (r *Rounds) Summary(ctx context.Context, ev Evaluator, roundID int64) (Report, error) {
+	rep, err := r.report(ctx, ev, roundID, "")
+	rep.Rows = []ScoreRow{}
+	return rep, err
+}
+
+func (r *Rounds) report(ctx context.Context, ev Evaluator, roundID int64, ch audit.Channel) (Report, error) {
 	rd, err := r.Get(ctx, ev, roundID)
 	if err != nil {
 		return Report{}, err
 	}
-	rows, err := r.scoreRows(ctx, roundID)
+	rows, err := r.scoreRows(ctx, ev, roundID, ch)
 	if err != nil {
 		return Report{}, err
 	}
@@ -630,11 +694,13 @@ func agreement(rows []ScoreRow) []Agreement {
 }
 
 // WriteCSV writes every score of a round, one row each, with the citizen's feedback.
+// Reading the questions is recorded in the transcript access log (export), one row
+// per answer, before anything is written.
 func (r *Rounds) WriteCSV(ctx context.Context, ev Evaluator, roundID int64, w io.Writer) error {
 	if _, err := r.Get(ctx, ev, roundID); err != nil {
 		return err
 	}
-	rows, err := r.scoreRows(ctx, roundID)
+	rows, err := r.scoreRows(ctx, ev, roundID, audit.Export)
 	if err != nil {
 		return err
 	}

@@ -337,7 +337,7 @@ func mountEval(mux *http.ServeMux, auth *staff.Auth, pool *pgxpool.Pool, log *sl
 	mux.Handle("GET /eval/static/", pages)
 	mux.Handle("/eval/api/", evaluators(rounds.Handler(func(r *http.Request) (eval.Evaluator, bool) {
 		acc, ok := staff.AccountFrom(r.Context())
-		return eval.Evaluator{ID: acc.ID, Email: acc.Email, Municipality: acc.Municipality}, ok
+		return eval.Evaluator{ID: acc.ID, Email: acc.Email, Name: acc.Name, Role: string(acc.Role), Municipality: acc.Municipality}, ok
 	})))
 }
 
@@ -368,7 +368,7 @@ func (a *app) evaluatorAccount(ctx context.Context, store *staff.Store, email st
 			if acc.Role != staff.Evaluator && acc.Role != staff.Supervisor {
 				return eval.Evaluator{}, fmt.Errorf("%s is a %s, not an evaluator or supervisor", acc.Email, acc.Role)
 			}
-			return eval.Evaluator{ID: acc.ID, Email: acc.Email, Municipality: acc.Municipality}, nil
+			return eval.Evaluator{ID: acc.ID, Email: acc.Email, Name: acc.Name, Role: string(acc.Role), Municipality: acc.Municipality}, nil
 		}
 	}
 	return eval.Evaluator{}, fmt.Errorf("no active staff account has the email %s", email)
@@ -444,7 +444,7 @@ func (a *app) evalRoundReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("eval round-report: %w", err)
 	}
-	rep, err := eval.NewRounds(pool, a.log).Report(ctx, ev, *id)
+	rep, err := eval.NewRounds(pool, a.log).Summary(ctx, ev, *id) // the figures only: no citizen's text is read out
 	if errors.Is(err, eval.ErrNotFound) {
 		return fmt.Errorf("eval round-report: no round %d in %s: %w", *id, ev.Municipality, err)
 	}
