@@ -13,7 +13,6 @@ import (
 	"github.com/gorilla/websocket"
 	"golang.org/x/time/rate"
 
-	"github.com/vraagbaak/vraagbaak/internal/dutch"
 	"github.com/vraagbaak/vraagbaak/internal/pii"
 )
 
@@ -625,10 +624,10 @@ func (w *worker) answer(q Message) {
 		previous = ""
 	}
 	start := time.Now()
-	streamed := false
+	// Only checked sentences of an answer that will be given arrive here (see
+	// Service.Answer): what is streamed is the start of the stored answer's text.
 	ans, search, err := s.svc.Answer(ctx, Request{Question: q.Text, Municipality: c.conv.Municipality, Previous: previous, RecentFailures: w.failures},
 		func(delta string) {
-			streamed = true
 			c.sendJSON(deltaMsg{Type: "answer.delta", ID: q.ClientID, Text: delta})
 		})
 	if err != nil {
@@ -668,14 +667,6 @@ func (w *worker) answer(q Message) {
 		w.failures++
 	} else {
 		w.failures = 0
-	}
-	if !streamed { // the built-in answerer writes at once: stream it sentence by sentence all the same
-		for i, sen := range dutch.Sentences(reply.Text) {
-			if i > 0 {
-				sen = " " + sen
-			}
-			c.sendJSON(deltaMsg{Type: "answer.delta", ID: q.ClientID, Text: sen})
-		}
 	}
 	out := answerMessage(q.ClientID, reply)
 	if ans.Outcome == Refused {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 	"github.com/vraagbaak/vraagbaak/retrieval"
@@ -47,18 +49,38 @@ Regels:
 const noAnswer = "GEEN ANTWOORD"
 
 // Draft has the model answer the question from the passages and keeps the sentences
-// that cite a passage, each with the first valid citation it names. onDelta, if not
-// nil, receives the model's raw text as it streams: markers, sentences that will be
-// dropped and "GEEN ANTWOORD" included.
-func (g Generative) Draft(ctx context.Context, question string, passages []retrieval.Hit, onDelta func(string)) (Draft, error) {
+// that cite a passage, each with the first valid citation it names. onSentences, if
+// not nil, is called while the model writes, each time more of its sentences are
+// settled: with the cited sentences so far that no later text can change (see
+// settledSentences), each list extending the one before. The sentences of the Draft
+// begin with the last list given; nothing of the model's raw text (markers, uncited
+// sentences, "GEEN ANTWOORD") is handed on.
+func (g Generative) Draft(ctx context.Context, question string, passages []retrieval.Hit, onSentences func([]Sentence)) (Draft, error) {
 	if g.Generate == nil {
 		return Draft{}, fmt.Errorf("chat: generative answerer %q has no GenerateFunc", g.Name)
 	}
 	if len(passages) == 0 {
 		return Draft{}, ErrNoCitedAnswer
 	}
-	if onDelta == nil {
-		onDelta = func(string) {}
+	var (
+		raw     strings.Builder
+		settled []Sentence
+		stopped bool // the text contradicted what was settled: report no more
+	)
+	onDelta := func(piece string) {
+		raw.WriteString(piece)
+		if onSentences == nil || stopped {
+			return
+		}
+		now := settledSentences(raw.String(), len(passages))
+		if len(now) < len(settled) || !slices.Equal(now[:len(settled)], settled) {
+			stopped = true // "GEEN ANTWOORD" after sentences, or a change the parser did not foresee
+			return
+		}
+		if len(now) > len(settled) {
+			settled = now
+			onSentences(slices.Clone(now))
+		}
 	}
 	text, err := g.Generate(ctx, generativeSystem, generativeUser(question, passages), onDelta)
 	if err != nil {
@@ -70,6 +92,11 @@ func (g Generative) Draft(ctx context.Context, question string, passages []retri
 			return Draft{}, ErrNotInPassages
 		}
 		return Draft{}, ErrNoCitedAnswer
+	}
+	if len(sentences) < len(settled) || !slices.Equal(sentences[:len(settled)], settled) {
+		// The whole text is parsed differently from its beginning (the returned text
+		// is not what streamed, or the parser missed a case): keep what was settled.
+		sentences = settled
 	}
 	return Draft{Sentences: sentences, Answerer: g.Name}, nil
 }
@@ -118,7 +145,29 @@ var (
 // valid one dropped, except an uncited question, which joins the cited sentence
 // after it on the same line ("Heeft u een laag inkomen? Dan … [1]."). "GEEN
 // ANTWOORD" anywhere gives none.
-func citedSentences(text string, n int) []Sentence {
+func citedSentences(text string, n int) []Sentence { return parseModelText(text, n, false) }
+
+// settledSentences is citedSentences of the text a model has written so far, for
+// the sentences that what it writes next cannot change: every piece but the last,
+// whose end may still grow, get a marker written after its full stop ("Zin. [2]") or
+// be continued. A marker not yet closed ("[", "[passage 2") and a rune cut in half
+// are left out until the rest arrives.
+func settledSentences(text string, n int) []Sentence {
+	for len(text) > 0 {
+		if r, size := utf8.DecodeLastRuneInString(text); r != utf8.RuneError || size != 1 {
+			break
+		}
+		text = text[:len(text)-1]
+	}
+	if i := strings.LastIndex(text, "["); i >= 0 && strings.LastIndex(text, "]") < i {
+		text = text[:i]
+	}
+	return parseModelText(text, n, true)
+}
+
+// parseModelText is citedSentences, leaving out the last piece of text when
+// settledOnly.
+func parseModelText(text string, n int, settledOnly bool) []Sentence {
 	text = thinkingRe.ReplaceAllString(text, "") // reasoning models think aloud first
 	if strings.Contains(text, noAnswer) {
 		return nil
@@ -128,32 +177,47 @@ func citedSentences(text string, n int) []Sentence {
 		sm := trailingCitesRe.FindStringSubmatch(m)
 		return " " + strings.TrimSpace(sm[2]) + sm[1]
 	})
-	var out []Sentence
+	type piece struct {
+		text    string
+		newLine bool // the first piece of a line
+	}
+	var pieces []piece
 	for line := range strings.Lines(text) {
-		question := ""
-		for _, p := range dutch.Sentences(line) {
-			cite := 0
-			for _, g := range citeGroupRe.FindAllString(p, -1) {
-				for _, num := range citeNumberRe.FindAllString(g, -1) {
-					if k, err := strconv.Atoi(num); err == nil && k >= 1 && k <= n && cite == 0 {
-						cite = k
-					}
-				}
-			}
-			s := cleanModelSentence(citeGroupRe.ReplaceAllString(p, ""))
-			if !strings.ContainsFunc(s, unicode.IsLetter) {
-				continue
-			}
-			if cite == 0 {
-				question = ""
-				if strings.HasSuffix(s, "?") {
-					question = s + " "
-				}
-				continue
-			}
-			out = append(out, Sentence{Text: question + s, Cite: cite})
+		for i, p := range dutch.Sentences(line) {
+			pieces = append(pieces, piece{p, i == 0})
+		}
+	}
+	if settledOnly && len(pieces) > 0 {
+		pieces = pieces[:len(pieces)-1]
+	}
+	var out []Sentence
+	question := ""
+	for _, pc := range pieces {
+		if pc.newLine {
 			question = ""
 		}
+		p := pc.text
+		cite := 0
+		for _, g := range citeGroupRe.FindAllString(p, -1) {
+			for _, num := range citeNumberRe.FindAllString(g, -1) {
+				if k, err := strconv.Atoi(num); err == nil && k >= 1 && k <= n && cite == 0 {
+					cite = k
+				}
+			}
+		}
+		s := cleanModelSentence(citeGroupRe.ReplaceAllString(p, ""))
+		if !strings.ContainsFunc(s, unicode.IsLetter) {
+			continue
+		}
+		if cite == 0 {
+			question = ""
+			if strings.HasSuffix(s, "?") {
+				question = s + " "
+			}
+			continue
+		}
+		out = append(out, Sentence{Text: question + s, Cite: cite})
+		question = ""
 	}
 	return out
 }

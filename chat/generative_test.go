@@ -151,17 +151,23 @@ func TestGenerativeDraft(t *testing.T) {
 				pieces, s = append(pieces, s[:n]), s[n:]
 			}
 			m := &fakeModel{pieces: pieces}
-			var streamed strings.Builder
+			var reported [][]Sentence
 			g := Generative{Generate: m.generate, Name: "ollama:llama3.1"}
-			d, err := g.Draft(context.Background(), "Hoe vraag ik huurtoeslag aan?", testPassages(), func(s string) { streamed.WriteString(s) })
-			if streamed.String() != tc.text {
-				t.Errorf("onDelta got %q, want the raw text %q", streamed.String(), tc.text)
+			d, err := g.Draft(context.Background(), "Hoe vraag ik huurtoeslag aan?", testPassages(), func(s []Sentence) { reported = append(reported, s) })
+			// Each report extends the one before and is the start of the answer.
+			for i, r := range reported {
+				if len(r) > len(tc.want) || !slices.Equal(r, tc.want[:len(r)]) || i > 0 && len(r) <= len(reported[i-1]) {
+					t.Errorf("report %d while streaming: %+v; want a longer start of %+v", i, r, tc.want)
+				}
 			}
 			if tc.want == nil {
 				if !errors.Is(err, ErrNoCitedAnswer) {
 					t.Fatalf("Draft = %+v, %v; want ErrNoCitedAnswer", d, err)
 				}
 				return
+			}
+			if len(tc.want) > 1 && len(reported) == 0 {
+				t.Errorf("nothing settled while streaming %d sentences", len(tc.want))
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -173,6 +179,36 @@ func TestGenerativeDraft(t *testing.T) {
 				t.Errorf("Answerer = %q", d.Answerer)
 			}
 		})
+	}
+}
+
+// TestSettledSentences checks that what settledSentences gives for every beginning
+// of a model's text is the beginning of what citedSentences gives for the whole.
+func TestSettledSentences(t *testing.T) {
+	t.Parallel()
+	texts := []string{
+		"U vraagt huurtoeslag aan bij Dienst Toeslagen [1]. Uw huur mag niet hoger zijn dan € 900,07 per maand [2].",
+		"U vraagt het aan met Mijn toeslagen [1, 2]. U heeft DigiD nodig [1][2]. Uw huur is niet te hoog. [2] Kijk eerst of u recht heeft [Passage 2]!",
+		"U vraagt het aan met Mijn toeslagen. [1] De huurgrens is € 900,07 per maand. [2, 1]\nDat ziet u in Mijn toeslagen.\n[1]",
+		"Is dat zo? [1] Ja! [2] Echt waar. [passage 1] Klaar.",
+		"Dat mag! [passage 2] Ook dit [1]. Zo is het? [1, 3] Nu.",
+		"Heeft u een laag inkomen? Dan vraagt u huurtoeslag aan [1]. Wilt u meer weten?\nHeeft u kinderen? Dan [2] krijgt u meer.",
+		"U betaalt max. € 1.200 per jaar, bijv. via www.belastingdienst.nl [2]. Daarna krijgt u bericht [1]. dat is zo [1].",
+		"**Wat heeft u nodig?**\n- Uw DigiD [1]\n- Uw huurcontract [2]\n",
+		"<think>Passage 3 [3] gaat over afval. Passage 1 is goed.</think>\nU vraagt het aan met Mijn toeslagen [1]. Het kan ook “per post” [1].",
+		"De grens is € 900,07 [2]. Dat is per maand [2]... En niet per jaar [2]; zo staat het er [1].",
+	}
+	for _, text := range texts {
+		want := citedSentences(text, 3)
+		for i := range len(text) + 1 {
+			got := settledSentences(text[:i], 3)
+			if len(got) > len(want) || !slices.Equal(got, want[:len(got)]) {
+				t.Fatalf("settled sentences of %q:\n got %+v\nwant a start of %+v", text[:i], got, want)
+			}
+		}
+		if got := settledSentences(text, 3); len(want) > 0 && len(got) < len(want)-1 {
+			t.Errorf("of the whole text %q only %d of %d sentences settled", text, len(got), len(want))
+		}
 	}
 }
 

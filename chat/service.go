@@ -77,7 +77,7 @@ type Request struct {
 }
 
 // Ask answers one question asked on the site of municipality ("" for none). onDelta,
-// if not nil, receives the answer text as it is written.
+// if not nil, receives the answer's text as it is written (see Answer).
 func (s *Service) Ask(ctx context.Context, question, municipality string, onDelta func(string)) (Answer, error) {
 	a, _, err := s.Answer(ctx, Request{Question: question, Municipality: municipality}, onDelta)
 	return a, err
@@ -85,6 +85,12 @@ func (s *Service) Ask(ctx context.Context, question, municipality string, onDelt
 
 // Answer answers a question in its conversation and also returns the text it searched
 // for (the question, with the previous question's words for a follow-up).
+//
+// onDelta, if not nil, receives the text of an answer (outcome answered) piece by
+// piece, one sentence with its citation marker at a time, each only once it passed
+// the citation check and once the answer is sure to be given: the pieces together
+// are the final answer's text. A refusal or a hand-off gets no pieces. A language
+// model's own text is never handed on (see stream.go).
 func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string)) (Answer, string, error) {
 	start := time.Now()
 	question := strings.TrimSpace(req.Question)
@@ -172,11 +178,20 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 	var d Draft
 	var kept []Sentence
 	if s.generative != nil {
+		// The model's sentences are checked as they are written, and shown once the
+		// answer is sure to be given (see stream.go).
+		rel := s.newRelease(asked, question, hits, x.Terms, onDelta)
 		var err error
-		d, err = s.generative.Draft(ctx, question, hits, onDelta)
+		d, err = s.generative.Draft(ctx, question, hits, rel.settle)
 		switch {
 		case err == nil:
-			kept = s.check(d, hits)
+			rel.finish(d.Sentences)
+			kept = rel.held
+		case len(rel.shown) > 0:
+			// The model stopped after sentences were shown: they are the answer.
+			if !errors.Is(err, ErrNoCitedAnswer) {
+				s.log.Warn("language model failed after part of its answer was shown; answering with that part", "model", s.generative.Name, "err", err)
+			}
 		case errors.Is(err, ErrNotInPassages):
 			// The model read the passages and found no answer in them: the built-in
 			// answerer would only find a sentence that shares words, a guess.
@@ -185,6 +200,10 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 			return r
 		case !errors.Is(err, ErrNoCitedAnswer):
 			s.log.Warn("language model failed; using the built-in answerer", "model", s.generative.Name, "err", err)
+		}
+		if len(rel.shown) > 0 {
+			conf, _ := s.decide(asked, question, rel.shown, hits, x.Terms)
+			return composed(rel.comp, conf, s.generative.Name)
 		}
 	}
 	if len(kept) == 0 { // no model, or nothing it wrote survived the citation check
@@ -198,64 +217,65 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 	if len(kept) == 0 {
 		return refused("unsupported")
 	}
-	a := Answer{Outcome: Answered, Answerer: d.Answerer}
-	a.Confidence = confidence(asked, kept, hits, x.Terms)
-	if a.Confidence < s.cfg.MinConfidence {
-		r := refused("low_confidence")
-		r.Confidence = a.Confidence
+	conf, reason := s.decide(asked, question, kept, hits, x.Terms)
+	if reason != "" {
+		r := refused(reason)
+		r.Confidence = conf
 		return r
 	}
-	if offTopic(question, kept, hits, x.Terms) {
-		r := refused("off_topic")
-		r.Confidence = a.Confidence
-		return r
+	// Decided: the answer is streamed sentence by sentence all the same.
+	comp := newComposer(hits)
+	for _, sen := range kept {
+		piece := comp.add(sen)
+		if onDelta != nil {
+			onDelta(piece)
+		}
 	}
+	return composed(comp, conf, d.Answerer)
+}
 
-	// Number the citations in order of first use.
-	num := map[int]int{}
-	var b strings.Builder
-	for i, sen := range kept {
-		n, ok := num[sen.Cite]
-		if !ok {
-			n = len(num) + 1
-			num[sen.Cite] = n
-			h := hits[sen.Cite-1]
-			a.Citations = append(a.Citations, Citation{N: n, URL: h.CitationURL(), Title: h.Title, CheckedAt: h.CheckedAt.Format("2006-01-02"), Support: sen.Support})
-		}
-		c := &a.Citations[n-1]
-		c.Support = min(c.Support, sen.Support)
-		kept[i].Cite = n
-		if i > 0 {
-			// A list stands on lines of its own.
-			if strings.Contains(sen.Text, "\n") || strings.Contains(kept[i-1].Text, "\n") {
-				b.WriteString("\n")
-			} else {
-				b.WriteString(" ")
-			}
-		}
-		b.WriteString(withMarker(sen.Text, n))
+// decide is what makes checked sentences an answer rather than a refusal: their
+// confidence, and that they are on the question's topic. It returns the confidence
+// and the refusal reason, "" for an answer.
+func (s *Service) decide(asked, question string, kept []Sentence, hits []retrieval.Hit, ts *retrieval.TermStats) (float64, string) {
+	c := confidence(asked, kept, hits, ts)
+	if c < s.cfg.MinConfidence {
+		return c, "low_confidence"
 	}
-	a.Sentences = kept
-	a.Text = b.String()
+	if offTopic(question, kept, hits, ts) {
+		return c, "off_topic"
+	}
+	return c, ""
+}
+
+// composed is the answer a composer wrote.
+func composed(c *composer, confidence float64, answerer string) Answer {
+	a := Answer{Outcome: Answered, Answerer: answerer, Confidence: confidence, Citations: c.citations,
+		Sentences: c.sentences, Text: c.text.String()}
 	r := dutch.Score(StripMarkers(a.Text))
 	a.Readability = Readability{FleschDouma: round2(r.FleschDouma), AvgSentenceWords: round2(r.AvgSentenceWords)}
 	return a
 }
 
-// check is the citation check: it keeps the sentences that cite a passage that was
-// given and that this passage supports, recording the support score.
+// check is the citation check of a draft: it keeps the sentences checkSentence passes.
 func (s *Service) check(d Draft, hits []retrieval.Hit) []Sentence {
 	var kept []Sentence
 	for _, sen := range d.Sentences {
-		if sen.Cite < 1 || sen.Cite > len(hits) {
-			continue
-		}
-		sen.Support = support(sen.Text, hits[sen.Cite-1].Body)
-		if sen.Support >= s.cfg.MinSupport {
+		if sen, ok := s.checkSentence(sen, hits); ok {
 			kept = append(kept, sen)
 		}
 	}
 	return kept
+}
+
+// checkSentence is the citation check of one sentence: it must cite a passage that
+// was given and that this passage supports; the support score is recorded.
+func (s *Service) checkSentence(sen Sentence, hits []retrieval.Hit) (Sentence, bool) {
+	if sen.Cite < 1 || sen.Cite > len(hits) {
+		return sen, false
+	}
+	sen.Support = support(sen.Text, hits[sen.Cite-1].Body)
+	return sen, sen.Support >= s.cfg.MinSupport
 }
 
 // confidence combines how much of the question the answer covers (rare words count
