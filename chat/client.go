@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -133,7 +134,7 @@ type client struct {
 
 	// Set by hello, then read-only.
 	conv      Conversation
-	questions chan Message // stored questions waiting for an answer
+	wake      chan struct{} // a question was stored: the worker looks for questions to answer
 	convLimit *rate.Limiter
 }
 
@@ -366,7 +367,7 @@ func (c *client) handle(m inMessage) bool {
 	if c.agent != nil {
 		return c.s.agentMessage(c, m)
 	}
-	if m.Type != "hello" && c.questions == nil {
+	if m.Type != "hello" && c.wake == nil {
 		if !knownType(m.Type) {
 			c.sendError(ErrCodeUnknownType, m.ID)
 		} else {
@@ -404,7 +405,7 @@ func (c *client) dbContext() (context.Context, context.CancelFunc) {
 
 // hello starts or resumes the conversation and starts the worker.
 func (c *client) hello(m inMessage) bool {
-	if c.questions != nil {
+	if c.wake != nil {
 		c.sendError(ErrCodeBadRequest, m.ID)
 		return true
 	}
@@ -455,20 +456,17 @@ func (c *client) hello(m inMessage) bool {
 		history = []Message{}
 	}
 	c.convLimit = rate.NewLimiter(rate.Limit(c.s.cfg.ConversationRate/60), max(int(c.s.cfg.ConversationRate/3), 3))
-	c.questions = make(chan Message, 4)
+	c.wake = make(chan struct{}, 1)
 	c.release(topic, mustJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history}), lastSeq(history))
 
-	// Start the worker, primed with the conversation so far; a question stored but
-	// not answered before a disconnect is answered now.
-	w := worker{c: c}
+	// Start the worker, primed with the conversation so far. It begins with every
+	// question stored but not answered before a disconnect, in order.
+	w := worker{c: c, after: lastSeq(history), sent: map[int64]bool{}}
 	for _, h := range history {
 		w.observe(h)
 	}
 	c.s.wg.Add(1)
 	go func() { defer c.s.wg.Done(); w.run() }()
-	if n := len(history); n > 0 && history[n-1].Role == RoleCitizen && conv.State == StateBot {
-		c.questions <- history[n-1]
-	}
 	return true
 }
 
@@ -502,14 +500,18 @@ func (c *client) question(m inMessage) {
 	if !existing {
 		c.s.metrics.question()
 		c.s.log.Info("question", "conversation", c.conv.ID, "seq", msg.Seq, "chars", utf8.RuneCountInString(text), "redactions", len(found))
+	} else if reply, err := c.s.convs.Reply(ctx, msg.ID); err == nil {
+		c.sendJSON(answerMessage(m.ID, reply)) // a retry of a question answered before: the same answer again
+		return
 	}
 	if msg.state == StateAgent {
 		return // a person has the conversation: the message reached them, the bot stays silent
 	}
+	// The question is stored: the worker finds it (after the ones before it) and
+	// answers it, however many arrive at once.
 	select {
-	case c.questions <- msg:
-	default:
-		c.sendError(ErrCodeBusy, m.ID) // stored: it is answered when the client asks again or resumes
+	case c.wake <- struct{}{}:
+	default: // the worker will look anyway
 	}
 }
 
@@ -561,19 +563,27 @@ func (c *client) write() {
 	}
 }
 
-// worker answers a connection's questions one at a time.
+// worker answers a connection's questions one at a time, in order: every stored
+// question of the conversation that the bot is to answer (Conversations.Pending),
+// also those stored before a disconnect or while the database was away. When the
+// database fails it tries again, with back-off, until the connection ends.
 type worker struct {
 	c        *client
-	previous string // the citizen's last answered question
-	failures int    // answers in a row without a reliable answer
+	asked    string         // the citizen's last question before the next answer
+	previous string         // the citizen's last answered question
+	failures int            // answers in a row without a reliable answer
+	after    int            // the last seq of the history the connection was sent
+	sent     map[int64]bool // questions whose answer this connection was sent
+	failed   int64          // the question the citizen was last told could not be answered now
 }
 
 // observe takes a message of the conversation so far into account.
 func (w *worker) observe(m Message) {
 	switch m.Role {
 	case RoleCitizen:
-		w.previous = m.Text
+		w.asked = m.Text
 	case RoleBot:
+		w.previous = w.asked
 		if m.Outcome == Refused {
 			w.failures++
 		} else {
@@ -582,38 +592,100 @@ func (w *worker) observe(m Message) {
 	}
 }
 
+// Back-off of the worker while the database or the answerer fails.
+const (
+	minRetry = 500 * time.Millisecond
+	maxRetry = 30 * time.Second
+)
+
 func (w *worker) run() {
 	c := w.c
+	retry := time.Duration(0)
 	for {
+		if w.drain() {
+			retry = 0
+		} else {
+			retry = min(max(2*retry, minRetry), maxRetry)
+		}
+		var again <-chan time.Time
+		var timer *time.Timer
+		if retry > 0 {
+			timer = time.NewTimer(retry)
+			again = timer.C
+		}
 		select {
 		case <-c.done:
+		case <-c.wake:
+		case <-again:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if c.ctx.Err() != nil {
 			return
-		case q := <-c.questions:
-			w.answer(q)
 		}
 	}
 }
 
+// drain answers the conversation's waiting questions in order until there are none;
+// false when it has to stop because something failed.
+func (w *worker) drain() bool {
+	c, s := w.c, w.c.s
+	for c.ctx.Err() == nil {
+		ctx, cancel := c.dbContext()
+		pending, err := s.convs.Pending(ctx, c.conv.ID, w.after)
+		cancel()
+		if err != nil {
+			if c.ctx.Err() == nil {
+				s.log.Error("waiting questions", "conversation", c.conv.ID, "err", err)
+			}
+			return false
+		}
+		pending = slices.DeleteFunc(pending, func(q Message) bool { return w.sent[q.ID] })
+		if len(pending) == 0 {
+			return true
+		}
+		for _, q := range pending {
+			if !w.answer(q) {
+				return false
+			}
+			w.sent[q.ID] = true
+		}
+	}
+	return true
+}
+
 // answer answers one stored question: sends the stored answer again when there is
-// one, or asks the service, stores its answer and sends it.
-func (w *worker) answer(q Message) {
+// one, or asks the service, stores its answer and sends it. It returns false when
+// the question could not be answered now and should be tried again; true when it
+// was answered, or when a person has the conversation.
+func (w *worker) answer(q Message) bool {
 	c, s := w.c, w.c.s
 	ctx, cancel := context.WithTimeout(c.ctx, s.cfg.AnswerTimeout)
 	defer cancel()
+	fail := func(what string, err error, streamed bool) bool {
+		if c.ctx.Err() != nil {
+			return false // the connection ended
+		}
+		s.log.Error(what, "conversation", c.conv.ID, "seq", q.Seq, "err", err)
+		// Told once per question, and again when part of the answer was shown, so
+		// that the widget drops it: the next try streams the answer anew.
+		if w.failed != q.ID || streamed {
+			w.failed = q.ID
+			c.sendError(ErrCodeUnavailable, q.ClientID)
+		}
+		return false
+	}
 	if reply, err := s.convs.Reply(ctx, q.ID); err == nil {
 		c.sendJSON(answerMessage(q.ClientID, reply))
-		return
+		return true
 	} else if !errors.Is(err, ErrNotFound) {
-		s.log.Error("look up answer", "conversation", c.conv.ID, "err", err)
-		c.sendError(ErrCodeUnavailable, q.ClientID)
-		return
+		return fail("look up answer", err, false)
 	}
 	if conv, err := s.convs.Get(ctx, c.conv.ID); err != nil {
-		s.log.Error("conversation state", "conversation", c.conv.ID, "err", err)
-		c.sendError(ErrCodeUnavailable, q.ClientID)
-		return
+		return fail("conversation state", err, false)
 	} else if conv.State == StateAgent {
-		return // a person has the conversation; the message reached them
+		return true // a person has the conversation; the message reached them
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -624,18 +696,19 @@ func (w *worker) answer(q Message) {
 		previous = ""
 	}
 	start := time.Now()
+	streamed := false
 	// Only checked sentences of an answer that will be given arrive here (see
 	// Service.Answer): what is streamed is the start of the stored answer's text.
 	ans, search, err := s.svc.Answer(ctx, Request{Question: q.Text, Municipality: c.conv.Municipality, Previous: previous, RecentFailures: w.failures},
 		func(delta string) {
+			streamed = true
 			c.sendJSON(deltaMsg{Type: "answer.delta", ID: q.ClientID, Text: delta})
 		})
 	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("answer", "conversation", c.conv.ID, "err", err)
-			c.sendError(ErrCodeUnavailable, q.ClientID)
+		if tookOver(c, ctx) {
+			return true
 		}
-		return
+		return fail("answer", err, streamed)
 	}
 	// A hand-off says whether a person can come now, and a refusal offers one (or,
 	// when nobody can come, the call-back): never "no reliable answer" only.
@@ -649,20 +722,16 @@ func (w *worker) answer(q Message) {
 	entry := LogEntry{ConversationID: c.conv.ID, Municipality: c.conv.Municipality, Question: q.Text, SearchText: search,
 		Answer: ans, Redactions: labelCounts(q.Text)}
 	reply, _, err := s.convs.SaveAnswer(ctx, entry, q)
-	if errors.Is(err, ErrPersonTookOver) {
-		return
+	if errors.Is(err, ErrPersonTookOver) || err != nil && tookOver(c, ctx) {
+		return true
 	}
 	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("store answer", "conversation", c.conv.ID, "err", err)
-			c.sendError(ErrCodeUnavailable, q.ClientID)
-		}
-		return
+		return fail("store answer", err, streamed)
 	}
 	s.metrics.answered(ans, time.Since(start))
 	s.log.Info("answer", "conversation", c.conv.ID, "answer_id", reply.AnswerID, "outcome", ans.Outcome,
 		"confidence", ans.Confidence, "ms", ans.Timings.Total)
-	w.previous = q.Text
+	w.previous, w.asked = q.Text, q.Text
 	if ans.failed() {
 		w.failures++
 	} else {
@@ -674,6 +743,13 @@ func (w *worker) answer(q Message) {
 	}
 	c.sendJSON(out)
 	s.afterAnswer(ctx, c, q, ans, av)
+	return true
+}
+
+// tookOver reports whether an answer's context ended because a person took the
+// conversation over (cancelAnswer) while the connection lives on.
+func tookOver(c *client, ctx context.Context) bool {
+	return c.ctx.Err() == nil && errors.Is(ctx.Err(), context.Canceled)
 }
 
 func answerMessage(id string, reply Message) answerMsg {

@@ -383,17 +383,27 @@ func (c *Conversations) SaveFeedback(ctx context.Context, convID, answerID int64
 	return nil
 }
 
-// Unanswered returns the conversation's last citizen message when the bot has not
-// answered it yet, ErrNotFound otherwise.
-func (c *Conversations) Unanswered(ctx context.Context, convID int64) (Message, error) {
-	m, err := c.message(ctx, c.pool, `m.conversation_id = $1 AND m.role = 'citizen'
-		AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to = m.id)
-		AND m.seq = (SELECT max(seq) FROM messages WHERE conversation_id = $1)
-		ORDER BY m.seq DESC LIMIT 1`, convID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return m, fmt.Errorf("chat: unanswered: %w", err)
+// Pending returns, in order, the citizen's questions that the bot is to answer and
+// that a connection whose history ended at seq after has not seen answered: those
+// without an answer, and those answered after that history. Not the bot's to answer,
+// and so never returned, are a question asked while a person had the conversation
+// (from the hand-off request to its end, when an agent claimed it) and a question a
+// person wrote after; and none while an agent has the conversation.
+func (c *Conversations) Pending(ctx context.Context, convID int64, after int) ([]Message, error) {
+	rows, _ := c.pool.Query(ctx, `SELECT `+messageColumns+`
+		FROM messages m LEFT JOIN answers a ON a.id = m.answer_id
+		JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.conversation_id = $1 AND m.role = 'citizen' AND c.state <> 'agent'
+		AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.reply_to = m.id AND r.role = 'bot' AND r.seq <= $2)
+		AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.conversation_id = m.conversation_id AND p.role = 'agent' AND p.seq > m.seq)
+		AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = m.conversation_id AND h.claimed_at IS NOT NULL
+			AND m.created_at >= h.requested_at AND (h.ended_at IS NULL OR m.created_at < h.ended_at))
+		ORDER BY m.seq`, convID, after)
+	msgs, err := pgx.CollectRows(rows, scanMessage)
+	if err != nil {
+		return nil, fmt.Errorf("chat: pending questions: %w", err)
 	}
-	return m, err
+	return msgs, nil
 }
 
 // Purge deletes conversations inactive since before cutoff, with their messages and

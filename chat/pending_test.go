@@ -1,0 +1,220 @@
+package chat_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vraagbaak/vraagbaak/chat"
+)
+
+// "Acknowledged means answered": every stored question gets exactly one answer, in
+// order, however many arrive at once, after a disconnect and after the database was
+// away.
+
+const paspoortAnswer = "Een paspoort voor iemand van 18 jaar of ouder kost in 2026 maximaal € 88,15 [€ 88,15]. " +
+	"Een paspoort voor een kind kost maximaal € 64,25 [€ 64,25]."
+
+// newModelChatServer is a chat server whose answers a scripted model writes.
+func newModelChatServer(t *testing.T, cfg chat.ServerConfig, script func(user string) modelScript) *chatServer {
+	t.Helper()
+	svc, _, db := newServiceDB(t, modelServer(t, script))
+	convs := chat.NewConversations(db.Pool)
+	in := startInstance(t, svc, convs, cfg, nil)
+	return &chatServer{t: t, http: in.http, db: db, svc: svc, convs: convs, inst: in, stop: in.stop}
+}
+
+// burst sends n questions at once, without waiting for anything, and returns their ids.
+func (c *wsClient) burst(prefix string, n int) []string {
+	c.t.Helper()
+	var ids []string
+	for i := range n {
+		id := fmt.Sprintf("%s%02d", prefix, i)
+		ids = append(ids, id)
+		c.send(map[string]any{"type": "question", "id": id, "text": "Wat kost een paspoort?"})
+	}
+	return ids
+}
+
+// answersOnce checks in the database that every citizen message of the conversations
+// has exactly one answer, stored in the order of the questions.
+func answersOnce(t *testing.T, cs *chatServer, questions int) {
+	t.Helper()
+	rows, _ := cs.db.Pool.Query(context.Background(), `SELECT q.seq, coalesce(array_agg(r.seq ORDER BY r.seq) FILTER (WHERE r.id IS NOT NULL), '{}')
+		FROM messages q LEFT JOIN messages r ON r.reply_to = q.id AND r.role = 'bot'
+		WHERE q.role = 'citizen' GROUP BY q.id, q.seq ORDER BY q.seq`)
+	type pair struct {
+		q       int
+		replies []int
+	}
+	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pair, error) {
+		var p pair
+		return p, r.Scan(&p.q, &p.replies)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != questions {
+		t.Fatalf("%d questions stored, want %d", len(got), questions)
+	}
+	last := 0
+	for _, p := range got {
+		if len(p.replies) != 1 || p.replies[0] < last {
+			t.Errorf("question %d has the answers %v (the answer before it: %d)", p.q, p.replies, last)
+			continue
+		}
+		last = p.replies[0]
+	}
+}
+
+func TestBurstIsAnsweredInOrder(t *testing.T) {
+	t.Parallel()
+	cs := newChatServer(t, chat.ServerConfig{ConversationRate: 600, IPRate: 600})
+	c := cs.connect("")
+	c.hello("")
+	ids := c.burst("b", 20)
+	acked := map[string]bool{}
+	var answered []string
+	for len(answered) < len(ids) {
+		m := c.read()
+		switch m.Type {
+		case "ack":
+			acked[m.ID] = true
+		case "answer":
+			if !acked[m.ID] {
+				t.Errorf("answer to %s before its ack", m.ID)
+			}
+			answered = append(answered, m.ID)
+		case "error":
+			t.Fatalf("error %s for %s", m.Code, m.ID)
+		}
+	}
+	if strings.Join(answered, " ") != strings.Join(ids, " ") {
+		t.Errorf("answers came for\n%v, want\n%v", answered, ids)
+	}
+	answersOnce(t, cs, len(ids))
+}
+
+func TestBurstIsAnsweredAfterResume(t *testing.T) {
+	t.Parallel()
+	// The model holds its first answer until the citizen is back.
+	back := make(chan struct{})
+	cs := newModelChatServer(t, chat.ServerConfig{ConversationRate: 600, IPRate: 600}, func(user string) modelScript {
+		return modelScript{pieces: chunks(cite(user, paspoortAnswer), 4), waits: map[int]<-chan struct{}{0: back}}
+	})
+	c := cs.connect("")
+	w := c.hello("")
+	ids := c.burst("r", 20)
+	for range ids {
+		if m := c.read(); m.Type != "ack" {
+			t.Fatalf("want an ack, got %+v", m)
+		}
+	}
+	c.conn.Close() // gone before any answer
+
+	r := cs.connect("")
+	rw := r.hello(w.Conversation)
+	close(back)
+	answered := map[string]int{}
+	var order []string
+	for _, h := range rw.History {
+		if h.Role == chat.RoleBot {
+			t.Errorf("answered before the citizen came back: %+v", h)
+		}
+	}
+	for len(order) < len(ids) {
+		m := r.read()
+		switch m.Type {
+		case "answer":
+			answered[m.ID]++
+			order = append(order, m.ID)
+			if m.Outcome != chat.Answered || m.AnswerID == 0 {
+				t.Errorf("answer %+v", m)
+			}
+		case "error":
+			t.Fatalf("error %s for %s", m.Code, m.ID)
+		}
+	}
+	if strings.Join(order, " ") != strings.Join(ids, " ") {
+		t.Errorf("answers came for\n%v, want\n%v", order, ids)
+	}
+	answersOnce(t, cs, len(ids))
+}
+
+func TestQuestionAckedBeforeDatabaseGoesAway(t *testing.T) {
+	t.Parallel()
+	asked := make(chan struct{}, 1)
+	gone := make(chan struct{})
+	cs := newModelChatServer(t, chat.ServerConfig{}, func(user string) modelScript {
+		select {
+		case asked <- struct{}{}:
+		default:
+		}
+		return modelScript{pieces: chunks(cite(user, paspoortAnswer), 4), waits: map[int]<-chan struct{}{0: gone}}
+	})
+	c := cs.connect("")
+	c.hello("")
+	c.send(map[string]any{"type": "question", "id": "acked", "text": "Wat kost een paspoort?"})
+	if m := c.read(); m.Type != "ack" {
+		t.Fatalf("want an ack, got %+v", m)
+	}
+	<-asked // the answer is being written
+
+	// The database goes away: new connections refused, open ones ended.
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, strings.Replace(cs.db.URL, "/"+cs.db.Pool.Config().ConnConfig.Database+"?", "/postgres?", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	dbName := cs.db.Pool.Config().ConnConfig.Database
+	mustExec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := admin.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustExec(`ALTER DATABASE ` + pgx.Identifier{dbName}.Sanitize() + ` ALLOW_CONNECTIONS false`)
+	mustExec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, dbName)
+	close(gone)
+
+	// The answer cannot be stored: the citizen is told, and what was streamed of it
+	// is to be dropped.
+	for {
+		m := c.read()
+		if m.Type == "answer" {
+			t.Fatalf("answered with the database away: %+v", m)
+		}
+		if m.Type == "error" {
+			if m.Code != chat.ErrCodeUnavailable || m.ID != "acked" {
+				t.Fatalf("error %+v, want unavailable for the question", m)
+			}
+			break
+		}
+	}
+	// It comes back: the question is answered without being asked again.
+	mustExec(`ALTER DATABASE ` + pgx.Identifier{dbName}.Sanitize() + ` ALLOW_CONNECTIONS true`)
+	var streamed strings.Builder
+	for {
+		m := c.read()
+		if m.Type == "answer.delta" {
+			streamed.WriteString(m.Text)
+			continue
+		}
+		if m.Type == "error" {
+			streamed.Reset() // another try failed: it starts anew
+			continue
+		}
+		if m.Type != "answer" {
+			continue
+		}
+		if m.ID != "acked" || m.Outcome != chat.Answered || !strings.Contains(m.Text, "88,15") || streamed.String() != m.Text {
+			t.Errorf("after the database returned: %+v (streamed %q)", m, streamed.String())
+		}
+		break
+	}
+	answersOnce(t, cs, 1)
+}
