@@ -33,6 +33,8 @@ var passportCitations = []map[string]any{
 //	zelfmoord     outcome handoff (an emergency)
 //	fout          an error (rate_limited) instead of an ack
 //	[stil]        nothing at all the first time (the ack is lost), answered when sent again
+//	[bezet]       stored and acknowledged, then `busy` the first time; answered when sent again
+//	[storing]     `unavailable` (not stored) the first time; stored and answered when sent again
 //	anything else answered, no citations
 //
 // feedback gets feedback.ok; handoff.request gets queued, then agent, with system
@@ -52,6 +54,7 @@ type fakeChat struct {
 	answers  map[string]map[string]any // final answer by question id
 	stored   map[string]int            // seq of each stored question, by id
 	silenced map[string]bool
+	failed   map[string]bool // questions that got their one busy or unavailable
 	seq      int
 	answerID int
 	state    string
@@ -77,6 +80,7 @@ func newFakeChat(t *testing.T) *fakeChat {
 		answers:  map[string]map[string]any{},
 		stored:   map[string]int{},
 		silenced: map[string]bool{},
+		failed:   map[string]bool{},
 		answerID: 40,
 		state:    "bot",
 	}
@@ -225,6 +229,13 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 			"message": "U stelt veel vragen achter elkaar. Wacht even en probeer het dan opnieuw."})
 		return
 	}
+	if strings.Contains(text, "[storing]") && !f.failed[id] {
+		f.failed[id] = true
+		f.mu.Unlock()
+		c.send(map[string]any{"type": "error", "code": "unavailable", "id": id,
+			"message": "Het lukt nu even niet om uw vraag te beantwoorden. Probeer het over een paar minuten opnieuw."})
+		return
+	}
 	seq, known := f.stored[id]
 	if !known {
 		f.seq++
@@ -239,6 +250,15 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 	f.mu.Unlock()
 
 	c.send(map[string]any{"type": "ack", "id": id, "seq": seq})
+	f.mu.Lock()
+	busy := strings.Contains(text, "[bezet]") && !f.failed[id]
+	f.failed[id] = f.failed[id] || busy
+	f.mu.Unlock()
+	if busy {
+		c.send(map[string]any{"type": "error", "code": "busy", "id": id,
+			"message": "Ik ben nog bezig met uw vorige vragen. Een ogenblik geduld."})
+		return
+	}
 	if answer != nil {
 		c.send(answer)
 		return

@@ -323,6 +323,39 @@ func TestWidgetReconnect(t *testing.T) {
 	}
 }
 
+// A question that got busy or unavailable is kept and sent again with the same id,
+// and its answer is shown.
+func TestWidgetResendsBusyAndUnavailable(t *testing.T) {
+	t.Parallel()
+	srv, f := serve(t)
+	ctx := browser(t)
+	openWidget(t, ctx, srv.URL+"/?municipality=GM9002")
+	for i, question := range []string{"[bezet] Wat kost een paspoort?", "[storing] Wanneer is de balie open?"} {
+		ask(t, ctx, question)
+		sent := f.waitMessages(t, "question", 2*i+2)
+		first, again := sent[2*i], sent[2*i+1]
+		if first["text"] != question || again["id"] != first["id"] || again["text"] != first["text"] {
+			t.Errorf("%q: sent as %v, then %v; want the same id and text twice", question, first, again)
+		}
+		browsertest.WaitFor(t, ctx, finalAnswers+` === `+strconv.Itoa(i+1))
+	}
+	wants := map[string]string{
+		"the paspoort answer":    text(".vb-msg--bot") + `.includes("84,95 euro")`,
+		"the balie answer":       qa(".vb-msg--bot") + `.some((e) => e.textContent.includes("De balie is open op"))`,
+		"each question once":     root + `.querySelectorAll(".vb-msg--citizen").length === 2`,
+		"no question waiting":    root + `.querySelectorAll(".vb-msg--pending, .vb-msg--streaming").length === 0`,
+		"each problem told once": root + `.querySelectorAll(".vb-msg--error").length === 2`,
+	}
+	for name, js := range wants {
+		if !browsertest.Eval[bool](t, ctx, js) {
+			t.Errorf("%s: %s is false; transcript: %s", name, js, browsertest.Eval[string](t, ctx, text("#vb-log")))
+		}
+	}
+	if n := len(f.messages("question")); n != 4 {
+		t.Errorf("%d questions sent, want 4 (each twice, then answered)", n)
+	}
+}
+
 func TestWidgetHandoff(t *testing.T) {
 	t.Parallel()
 	srv, f := serve(t)

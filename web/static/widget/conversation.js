@@ -8,6 +8,13 @@ import { Connection } from "./connection.js";
 
 const typingInterval = 3000; // send `typing` at most this often (ms)
 
+// A question that got `busy` or `unavailable` is kept and sent again with the same id
+// after a wait that doubles with each try (1 s up to 30 s, with jitter); the server
+// never answers the same id twice.
+const retryCodes = new Set(["busy", "unavailable"]);
+const retryBase = 1000;
+const retryMax = 30000;
+
 // newID returns a random client message id (1–64 characters, as the protocol wants).
 function newID() {
   const bytes = new Uint8Array(12);
@@ -17,7 +24,7 @@ function newID() {
 
 export class Conversation {
   // view receives what happened: connection(up), history(messages), citizen(question),
-  // acked(id, seq, expectAnswer), failed(id), delta(id, text), answer(msg),
+  // acked(id, seq, expectAnswer), failed(id), retrying(id), delta(id, text), answer(msg),
   // message(msg), feedbackOk(answerID), handoff(msg), state(state), typing(role),
   // callbackOk(msg), callbackFailed(msg), error(msg).
   constructor({ origin, municipality, view }) {
@@ -51,7 +58,7 @@ export class Conversation {
 
   // ask sends a question now, or as soon as the connection is back.
   ask(text) {
-    const q = { id: newID(), text, acked: false };
+    const q = { id: newID(), text, acked: false, tries: 0, timer: 0 };
     this.pending.set(q.id, q);
     this.view.citizen(q);
     if (this.welcomed) {
@@ -157,6 +164,7 @@ export class Conversation {
         if (q) {
           q.acked = true;
           if (!this.expectsAnswer()) {
+            clearTimeout(q.timer);
             this.pending.delete(msg.id);
           }
         }
@@ -167,6 +175,7 @@ export class Conversation {
         this.view.delta(msg.id, typeof msg.text === "string" ? msg.text : "");
         break;
       case "answer":
+        clearTimeout(this.pending.get(msg.id)?.timer);
         this.pending.delete(msg.id);
         this.view.answer(msg);
         break;
@@ -195,7 +204,12 @@ export class Conversation {
           this.view.callbackFailed(msg);
           break;
         }
+        if (msg.id && this.pending.has(msg.id) && retryCodes.has(msg.code)) {
+          this.retryLater(this.pending.get(msg.id), msg);
+          break;
+        }
         if (msg.id && this.pending.has(msg.id)) {
+          clearTimeout(this.pending.get(msg.id).timer);
           this.pending.delete(msg.id); // refused for good: not sent again
           this.view.failed(msg.id);
         }
@@ -204,6 +218,28 @@ export class Conversation {
       default:
         // A newer server may send more; unknown messages are ignored.
     }
+  }
+
+  // retryLater keeps a question the server could not take or answer now and sends it
+  // again with the same id after the back-off. The citizen is told once; what was
+  // streamed of its answer is dropped (the answer is written anew).
+  retryLater(q, msg) {
+    if (q.tries === 0) {
+      this.view.error(msg);
+    }
+    this.view.retrying(q.id);
+    if (q.acked && this.expectsAnswer()) {
+      this.view.acked(q.id, undefined, true);
+    }
+    const ceiling = Math.min(retryMax, retryBase * 2 ** q.tries);
+    q.tries++;
+    clearTimeout(q.timer);
+    q.timer = setTimeout(() => {
+      q.timer = 0;
+      if (this.pending.get(q.id) === q && this.welcomed) {
+        this.sendQuestion(q); // not welcomed: welcome sends it again
+      }
+    }, ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
   // welcome answers hello: keep the token, show the stored conversation instead of
@@ -233,6 +269,8 @@ export class Conversation {
     }
     const unanswered = new Set(open);
     for (const q of [...this.pending.values()]) {
+      clearTimeout(q.timer); // sent now, or no longer waiting
+      q.timer = 0;
       if (!stored.has(q.id)) {
         q.acked = false;
         this.view.citizen(q);

@@ -125,6 +125,7 @@ export function mount(options) {
       citizen: (q) => transcript.citizen(q),
       acked: (id, seq, expectAnswer) => transcript.acked(id, seq, expectAnswer),
       failed: (id) => transcript.failed(id),
+      retrying: (id) => transcript.retrying(id),
       delta: (id, piece) => transcript.delta(id, piece),
       answer(m) {
         transcript.answer(m);

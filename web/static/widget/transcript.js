@@ -142,6 +142,12 @@ export class Transcript {
     this.stopStream(id);
   }
 
+  // retrying drops what was streamed of an answer that could not be given now: the
+  // question is sent again and its answer written anew.
+  retrying(id) {
+    this.stopStream(id);
+  }
+
   // stream returns the element an answer is written into while it streams. It is
   // hidden from screen readers: they hear the final answer once, not every piece.
   stream(id) {
