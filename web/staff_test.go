@@ -140,11 +140,11 @@ func TestStaffConsoleQueue(t *testing.T) {
 	if len(queue) != 2 || queue[0].Conv != "15" || queue[1].Conv != "12" {
 		t.Fatalf("queue %+v, want conversations 15 and 12 in that order", queue)
 	}
-	if q := queue[0]; q.Title != "Spoed zelfdoding (113)" || !strings.Contains(q.Text, "Ik zie het niet meer zitten") ||
+	if q := queue[0]; q.Title != "Spoed: zelfdoding (113)" || !strings.Contains(q.Text, "Ik zie het niet meer zitten") ||
 		!strings.HasPrefix(q.Button, "Overnemen") {
 		t.Errorf("first item %+v", q)
 	}
-	if q := queue[1]; q.Title != "Gevoelig gevoelig onderwerp: uitzetting" || !strings.Contains(q.Text, "Ik moet mijn huis uit") ||
+	if q := queue[1]; q.Title != "Gevoelig: gevoelig onderwerp: uitzetting" || !strings.Contains(q.Text, "Ik moet mijn huis uit") ||
 		!strings.Contains(q.Text, "Wacht 3 min") {
 		t.Errorf("second item %+v", q)
 	}
@@ -159,17 +159,19 @@ func TestStaffConsoleQueue(t *testing.T) {
 		t.Errorf("%d of my conversations, want none and the empty text", n)
 	}
 	checks := map[string]string{
-		"agents online":          stext("#sc-online") + ` === "2 medewerkers online"`,
-		"waiting count":          stext("#sc-queue-count") + ` === "2"`,
-		"count in the title":     `document.title === "(2) Klantcontact — Vraagbaak"`,
-		"call-back name":         stext("#sc-callbacks h3") + ` === "Jan de Vries"`,
-		"call-back phone link":   sq("#sc-callbacks a") + `.getAttribute("href") === "tel:0612345678"`,
-		"call-back question":     stext("#sc-callbacks") + `.includes("Vraag: Wanneer wordt mijn container geleegd?")`,
-		"call-back button":       stext("#sc-callbacks button") + ` === "Afgehandeld: Jan de Vries"`,
-		"landmarks":              `document.querySelectorAll("header, main").length === 2`,
-		"one h1":                 `document.querySelectorAll("h1").length === 1`,
-		"nothing new yet":        sq("#sc-flash") + `.hidden && ` + stext("#sc-announce") + ` === ""`,
-		"claim button has label": stext(`#sc-queue [data-conversation="12"] button`) + ` === "Overnemen: Gesprek 12, Gevoelig"`,
+		"agents online":                   stext("#sc-online") + ` === "2 medewerkers online"`,
+		"waiting count":                   stext("#sc-queue-count") + ` === "2"`,
+		"count in the title":              `document.title === "(2) Klantcontact — Vraagbaak"`,
+		"call-back name":                  stext("#sc-callbacks h3") + ` === "Jan de Vries"`,
+		"call-back phone link":            sq("#sc-callbacks a") + `.getAttribute("href") === "tel:0612345678"`,
+		"call-back question":              stext("#sc-callbacks") + `.includes("Vraag: Wanneer wordt mijn container geleegd?")`,
+		"call-back button":                stext("#sc-callbacks button") + ` === "Afgehandeld: Jan de Vries"`,
+		"landmarks":                       `document.querySelectorAll("header, main").length === 2`,
+		"one h1":                          `document.querySelectorAll("h1").length === 1`,
+		"nothing new yet":                 sq("#sc-flash") + `.hidden && ` + stext("#sc-announce") + ` === ""`,
+		"claim button has label":          stext(`#sc-queue [data-conversation="12"] button`) + ` === "Overnemen: Gesprek 12, Gevoelig"`,
+		"an emergency can be marked seen": stext(`#sc-queue [data-conversation="15"] .sc-seen`) + ` === "Gezien: Gesprek 15"`,
+		"others cannot":                   sq(`#sc-queue [data-conversation="12"] .sc-seen`) + ` === null`,
 	}
 	for name, js := range checks {
 		if !browsertest.Eval[bool](t, ctx, js) {

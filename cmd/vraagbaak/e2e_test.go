@@ -63,11 +63,15 @@ func doc(sel string) string { return "document.querySelector(" + strconv.Quote(s
 // startDemo indexes the bundled sample sites into a fresh database and serves the chat
 // service on a free port, as `vraagbaak demo --serve` does, with one agent account.
 // It returns the service's base URL, the sample sites' base URLs by name, and the
-// agent's e-mail address and password.
-func startDemo(t *testing.T) (base string, sites map[string]string, email, password string) {
+// agent's e-mail address and password. extra are more environment variables.
+func startDemo(t *testing.T, extra map[string]string) (base string, sites map[string]string, email, password string) {
 	t.Helper()
 	db := pgtest.New(t)
-	vars := env(map[string]string{"DATABASE_URL": db.URL, "VRAAGBAAK_LOG_LEVEL": "warn"})
+	all := map[string]string{"DATABASE_URL": db.URL, "VRAAGBAAK_LOG_LEVEL": "warn"}
+	for k, v := range extra {
+		all[k] = v
+	}
+	vars := env(all)
 
 	email, password = "anna@bloemendijk.example", "een lang wachtwoord voor Anna"
 	pwFile := filepath.Join(t.TempDir(), "password")
@@ -146,7 +150,7 @@ func startDemo(t *testing.T) (base string, sites map[string]string, email, passw
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
 	began := time.Now()
-	base, sites, email, password := startDemo(t)
+	base, sites, email, password := startDemo(t, nil)
 	t.Logf("sample sites crawled and service ready in %v", time.Since(began).Round(time.Millisecond))
 	flow := time.Now()
 

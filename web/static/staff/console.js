@@ -272,7 +272,10 @@ class Console {
     const claim = (id) => this.claim(id);
     const open = (id) => this.open(id);
     render($("sc-queue"), $("sc-queue-empty"), $("sc-queue-title"),
-      waiting.map((i) => waitingItem(i, { fresh: (this.fresh.get(i.conversation) || 0) > now, onClaim: claim })));
+      waiting.map((i) => waitingItem(i, {
+        fresh: (this.fresh.get(i.conversation) || 0) > now, onClaim: claim,
+        onSeen: (id) => this.request("seen", { conversation_id: id }, { conv: id })
+      })));
     render($("sc-mine"), $("sc-mine-empty"), $("sc-mine-title"),
       held.map((i) => heldItem(i, { selected: i.conversation === shown, unread: this.unread.has(i.conversation), onOpen: open })));
     render($("sc-others"), $("sc-others-empty"), $("sc-others-title"),
@@ -402,6 +405,9 @@ class Console {
         break;
       case "callback.done":
         this.announce(text.callbackDone);
+        break;
+      case "seen":
+        this.announce(text.seenDone(p.conv));
         break;
       default:
     }

@@ -29,28 +29,38 @@ function badge(priority) {
   return label ? el("span", { class: `sc-badge sc-badge--p${priority}` }, label) : null;
 }
 
+// title reads "Spoed: zelfdoding (113)": the hand-off's most serious reason.
 function title(item, id) {
+  const b = badge(item.priority);
   return el("h3", { class: "sc-item__title", id },
-    badge(item.priority), " ", reasonLabel(item.reason, item.topic));
+    b, b ? hidden(":") : null, b ? " " : null, reasonLabel(item.reason, item.topic));
 }
 
 function summary(item) {
   return item.summary ? el("p", { class: "sc-item__summary" }, item.summary) : null;
 }
 
-// waiting is one conversation waiting for an agent, with its "Overnemen" button.
-export function waitingItem(item, { fresh, onClaim }) {
+// waiting is one conversation waiting for an agent, with its "Overnemen" button. An
+// emergency stays waiting until someone has seen it: also when nobody took it over
+// (its citizen may be long gone), "Gezien" takes it off the queue.
+export function waitingItem(item, { fresh, onClaim, onSeen }) {
   const id = item.conversation;
   const button = el("button", { type: "button", class: "sc-button", "data-focus": `claim-${id}` },
     text.claim, hidden(`: ${text.conversation(id)}, ${priorityLabel(item.priority)}`));
   button.addEventListener("click", () => onClaim(id));
+  let seen = null;
+  if (String(item.reason || "").startsWith("emergency") && onSeen) {
+    seen = el("button", { type: "button", class: "sc-button sc-button--secondary sc-seen", "data-focus": `seen-${id}` },
+      text.seen, hidden(`: ${text.conversation(id)}`));
+    seen.addEventListener("click", () => onSeen(id));
+  }
   return el("li", { class: `sc-item sc-item--p${item.priority}${fresh ? " sc-item--new" : ""}`, "data-conversation": id },
     title(item, `sc-q-${id}`),
     summary(item),
     el("p", { class: "sc-item__meta" },
       `${text.waiting} `, el("span", { class: "sc-since", "data-since": item.requested_at }, waited(item.requested_at)),
       ` · ${text.conversation(id)}`),
-    button);
+    seen ? el("div", { class: "sc-item__actions" }, button, seen) : button);
 }
 
 // heldItem is a conversation this agent holds.

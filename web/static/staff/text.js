@@ -10,6 +10,8 @@ export const text = {
   disconnected: "Verbinding verbroken. We verbinden opnieuw…",
   online: (n) => (n === 1 ? "1 medewerker online" : `${n} medewerkers online`),
   claim: "Overnemen",
+  seen: "Gezien",
+  seenDone: (id) => `Gesprek ${id} is als gezien gemarkeerd en staat niet meer in de wachtrij.`,
   open: "Openen",
   follow: "Meelezen",
   done: "Afgehandeld",

@@ -16,9 +16,11 @@ const phoneLike = /^\+?[0-9 ()-]{10,20}$/;
 const mailLike = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 export class CallbackForm {
-  // onSend({name, contact, question}) sends the request and reports whether it could.
-  constructor({ onSend }) {
+  // onSend({name, contact, question}) sends the request and reports whether it could;
+  // reveal(node) scrolls the form into view (see Transcript.reveal).
+  constructor({ onSend, reveal }) {
     this.onSend = onSend;
+    this.reveal = reveal;
     this.sending = false;
     this.name = el("input", {
       id: "vb-cb-name", class: "vb-field", type: "text", autocomplete: "name", maxlength: maxName,
@@ -83,10 +85,12 @@ export class CallbackForm {
       this.sending = false;
       this.node.hidden = false;
     }
-    this.node.scrollIntoView({ block: "nearest" });
+    // Focus does not scroll: reveal decides what stays in view (an emergency's
+    // numbers above the form).
     if (focus) {
-      this.name.focus();
+      this.name.focus({ preventScroll: true });
     }
+    this.reveal(this.node);
   }
 
   hide() {

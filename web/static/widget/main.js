@@ -44,7 +44,10 @@ export function mount(options) {
 
   const close = el("button", { type: "button", class: "vb-button vb-button--quiet vb-close", id: "vb-close" }, text.close);
   const log = el("div", { class: "vb-log", id: "vb-log", role: "log", "aria-live": "polite", "aria-label": text.log });
-  const callbackForm = new CallbackForm({ onSend: (request) => conversation.callback(request) });
+  const callbackForm = new CallbackForm({
+    onSend: (request) => conversation.callback(request),
+    reveal: (node) => transcript.reveal(node)
+  });
   const scroller = el("div", { class: "vb-scroll" },
     el("div", { class: "vb-intro" },
       el("p", {}, text.intro),
@@ -80,8 +83,18 @@ export function mount(options) {
   root.append(panel, launcher);
   shadow.append(css, root);
 
+  let askedPerson = false; // the citizen just pressed a "Praat met een medewerker" button
+  const requestHandoff = () => {
+    askedPerson = true;
+    if (!conversation.requestHandoff()) {
+      askedPerson = false;
+      transcript.note(text.notSent, "error");
+    }
+  };
   const transcript = new Transcript(log, {
-    onFeedback: (answerID, useful, comment) => conversation.feedback(answerID, useful, comment)
+    onFeedback: (answerID, useful, comment) => conversation.feedback(answerID, useful, comment),
+    onHandoff: requestHandoff,
+    onCallback: () => callbackForm.show(lastQuestion, true)
   });
 
   let typingTimer = 0;
@@ -143,7 +156,10 @@ export function mount(options) {
         transcript.handoff(m);
         if (m.callback === true) {
           // Focus moves to the form only when the citizen just asked for a person.
-          callbackForm.show(lastQuestion, shadow.activeElement === handoff);
+          callbackForm.show(lastQuestion, askedPerson);
+        }
+        if (m.callback === true || m.state === "agent" || Number.isInteger(m.position)) {
+          askedPerson = false; // the server's reply to the request
         }
         arrived();
       },
@@ -162,6 +178,7 @@ export function mount(options) {
       },
       state(state) {
         if (state === "agent") {
+          transcript.unpin();
           transcript.stopSearching();
           if (callbackForm.hasFocus()) {
             input.focus();
@@ -194,7 +211,7 @@ export function mount(options) {
     unread.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
     conversation.start();
-    scroller.scrollTop = scroller.scrollHeight;
+    transcript.reveal();
     input.focus();
   };
   const shut = () => {
@@ -257,11 +274,7 @@ export function mount(options) {
     }
     conversation.typing();
   });
-  handoff.addEventListener("click", () => {
-    if (!conversation.requestHandoff()) {
-      transcript.note(text.notSent, "error");
-    }
-  });
+  handoff.addEventListener("click", requestHandoff);
   window.addEventListener("online", () => conversation.retryNow());
 
   document.body.appendChild(host);

@@ -41,6 +41,9 @@ export const text = {
   noQuestion: "Typ eerst uw vraag.",
   error: "Er ging iets mis. Probeer het later nog een keer.",
   offline: "Er is nu geen medewerker beschikbaar.",
+  offerPerson: "Wilt u het liever aan een medewerker van de gemeente vragen?",
+  offerNobody: "Er is nu geen medewerker beschikbaar. U kunt wel een terugbelverzoek achterlaten.",
+  offerCallback: "Terugbelverzoek achterlaten",
   queuePosition: (n) => `U bent nummer ${n} in de wachtrij.`,
   callback: {
     title: "Terugbelverzoek",

@@ -31,12 +31,20 @@ function idPart(v) {
   return String(v).replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
+// smooth reports whether scrolling may move smoothly (not for reduced motion).
+function smooth() {
+  return !window.matchMedia || window.matchMedia("(prefers-reduced-motion: no-preference)").matches;
+}
+
 export class Transcript {
-  // log is the role="log" element; onFeedback(answerID, useful, comment) sends
-  // feedback and reports whether it could.
-  constructor(log, { onFeedback }) {
+  // log is the role="log" element, inside the scroll container; onFeedback(answerID,
+  // useful, comment) sends feedback and reports whether it could; onHandoff() asks for
+  // a person and onCallback() offers the call-back form (under a refusal).
+  constructor(log, { onFeedback, onHandoff, onCallback }) {
     this.log = log;
     this.onFeedback = onFeedback;
+    this.onHandoff = onHandoff;
+    this.onCallback = onCallback;
     this.clear();
   }
 
@@ -46,12 +54,39 @@ export class Transcript {
     this.questions = new Map(); // citizen message element by client id
     this.streams = new Map(); // element of an answer being written, by question id
     this.answers = new Map(); // feedback state of each answer shown, by answer_id
+    this.anchor = null; // the emergency answer that must stay in view, until the citizen goes on
   }
 
   add(node) {
     this.log.appendChild(node);
-    this.log.parentElement.scrollTop = this.log.parentElement.scrollHeight;
+    this.reveal();
     return node;
+  }
+
+  // unpin lets the emergency answer scroll away: the citizen wrote again, or a person
+  // took over.
+  unpin() {
+    this.anchor = null;
+  }
+
+  // reveal scrolls to what is new (target, or the end of the conversation), but never
+  // so far that the start of an emergency answer leaves the view: the numbers to call
+  // stay visible, whatever comes after them (a notice, the call-back form).
+  reveal(target) {
+    const scroller = this.log.parentElement;
+    if (this.anchor && this.anchor.isConnected) {
+      const top = this.anchor.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+      const to = Math.max(0, Math.min(top - 8, scroller.scrollHeight - scroller.clientHeight));
+      if (Math.abs(scroller.scrollTop - to) >= 1) {
+        scroller.scrollTo({ top: to, behavior: smooth() ? "smooth" : "auto" });
+      }
+      return;
+    }
+    if (target) {
+      target.scrollIntoView({ block: "nearest" });
+    } else {
+      scroller.scrollTop = scroller.scrollHeight;
+    }
   }
 
   // seen records a stored message's seq; true when it was shown already.
@@ -87,6 +122,7 @@ export class Transcript {
     }
     switch (m.role) {
       case "citizen": {
+        this.unpin();
         const node = this.add(this.bubble(text.you, "citizen", textBlocks(m.text, "vb-msg__text")));
         if (m.id) {
           this.questions.set(m.id, node);
@@ -97,6 +133,7 @@ export class Transcript {
         this.answer(m, true);
         break;
       case "agent": {
+        this.unpin();
         const author = typeof m.author === "string" ? m.author.trim() : "";
         this.add(this.bubble(author ? `${text.agent} ${author}` : text.agent, "agent", textBlocks(m.text, "vb-msg__text")));
         break;
@@ -108,6 +145,7 @@ export class Transcript {
 
   // citizen shows a question that is not stored yet.
   citizen(q) {
+    this.unpin();
     const old = this.questions.get(q.id);
     if (old) {
       old.remove();
@@ -166,7 +204,7 @@ export class Transcript {
     const node = this.stream(id);
     node.dataset.text += piece;
     node.lastChild.textContent = node.dataset.text;
-    this.log.parentElement.scrollTop = this.log.parentElement.scrollHeight;
+    this.reveal();
   }
 
   stopStream(id) {
@@ -202,10 +240,33 @@ export class Transcript {
     if (sources) {
       node.appendChild(sources);
     }
+    if (m.outcome === "refused") {
+      node.appendChild(this.offer(m.offer === "callback"));
+    }
     if (answerID !== undefined && answerID !== null && (m.outcome === "answered" || m.outcome === "refused")) {
       node.appendChild(this.feedback(answerID));
     }
+    if (m.outcome === "handoff" && String(m.handoff_reason || "").startsWith("emergency")) {
+      this.anchor = node;
+    }
     this.add(node);
+  }
+
+  // offer is what a refusal offers: a person, and when nobody can come (the server
+  // said so with offer "callback") the call-back form too. A refusal never stands
+  // alone: the citizen may have told a story of distress the assistant did not see.
+  offer(nobody) {
+    const person = el("button", { type: "button", class: "vb-button vb-button--small vb-offer__handoff" }, text.handoff);
+    person.addEventListener("click", () => this.onHandoff());
+    const buttons = el("div", { class: "vb-offer__buttons" }, person);
+    if (nobody) {
+      const cb = el("button", { type: "button", class: "vb-button vb-button--small vb-offer__callback" }, text.offerCallback);
+      cb.addEventListener("click", () => this.onCallback());
+      buttons.appendChild(cb);
+    }
+    return el("div", { class: "vb-offer" },
+      el("p", { class: "vb-offer__text" }, nobody ? text.offerNobody : text.offerPerson),
+      buttons);
   }
 
   // sources renders the citations as a numbered list; only http(s) URLs become links.
