@@ -218,3 +218,68 @@ func TestQuestionAckedBeforeDatabaseGoesAway(t *testing.T) {
 	}
 	answersOnce(t, cs, 1)
 }
+
+// Pending is what the bot is to answer: not what a person had or answered.
+func TestPendingQuestions(t *testing.T) {
+	t.Parallel()
+	cs := newChatServer(t, chat.ServerConfig{})
+	ctx := context.Background()
+	agent := addAgent(t, cs, "Sanne", "GM9001")
+	conv, _, err := cs.convs.Create(ctx, "GM9001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(id string) chat.Message {
+		t.Helper()
+		m, _, err := cs.convs.AddMessage(ctx, conv.ID, chat.Message{Role: chat.RoleCitizen, ClientID: id, Text: "Wat kost een paspoort?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	check := func(after int, want ...string) {
+		t.Helper()
+		ms, err := cs.convs.Pending(ctx, conv.ID, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range ms {
+			got = append(got, m.ClientID)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("pending after seq %d: %v, want %v", after, got, want)
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	const all = 1000 // a history with every message so far
+
+	q1 := ask("q1")
+	ask("q2")
+	reply, _, err := cs.convs.SaveAnswer(ctx, chat.LogEntry{ConversationID: conv.ID, Answer: chat.Answer{Outcome: chat.Answered, Text: "Antwoord [1]."}}, q1)
+	must(err)
+	check(0, "q1", "q2")           // q1's answer came after an empty history
+	check(reply.Seq, "q2")         // a history with q1's answer
+	check(reply.Seq-1, "q1", "q2") // one without it
+
+	ask("q3")
+	_, err = cs.convs.RequestHandoff(ctx, conv.ID, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag", "")
+	must(err)
+	check(all, "q2", "q3") // waiting for a person: the bot still answers
+	must(cs.convs.Claim(ctx, conv.ID, agent))
+	check(all) // a person has it
+	ask("q4")
+	_, err = cs.convs.AgentMessage(ctx, conv.ID, agent, "Ik help u verder.")
+	must(err)
+	ask("q5")
+	must(cs.convs.EndHandoff(ctx, conv.ID, agent, "returned"))
+	ask("q6")
+	// q2 and q3 the person answered after them; q4 and q5 were asked while the person
+	// had the conversation.
+	check(all, "q6")
+}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,6 +77,24 @@ func modelServer(t *testing.T, script func(user string) modelScript) *chat.Gener
 	return &chat.Generative{Generate: m.Generate, Name: m.Name}
 }
 
+// scripts holds the script a test case gives the model server.
+type scripts struct {
+	mu sync.Mutex
+	f  func(user string) modelScript
+}
+
+func (s *scripts) set(f func(user string) modelScript) {
+	s.mu.Lock()
+	s.f = f
+	s.mu.Unlock()
+}
+
+func (s *scripts) run(user string) modelScript {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.f(user)
+}
+
 // chunks cuts text into pieces of n runes (JSON carries whole runes only).
 func chunks(text string, n int) []string {
 	var out []string
@@ -109,8 +128,8 @@ func cite(user, text string) string {
 func TestStreamingChecksEverySentence(t *testing.T) {
 	t.Parallel()
 	firstDelta := make(chan struct{})
-	var script func(user string) modelScript
-	gen := modelServer(t, func(user string) modelScript { return script(user) })
+	var script scripts
+	gen := modelServer(t, script.run)
 	svc, _ := newService(t, gen)
 
 	const good = "Een paspoort voor iemand van 18 jaar of ouder kost in 2026 maximaal € 88,15 [€ 88,15]. " +
@@ -160,7 +179,7 @@ func TestStreamingChecksEverySentence(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			script = func(user string) modelScript {
+			script.set(func(user string) modelScript {
 				pieces := chunks(cite(user, tc.text), 5)
 				s := modelScript{pieces: pieces}
 				if tc.wait { // wait before the third sentence begins
@@ -168,7 +187,7 @@ func TestStreamingChecksEverySentence(t *testing.T) {
 					s.waits = map[int]<-chan struct{}{len([]rune(before)) / 5: firstDelta}
 				}
 				return s
-			}
+			})
 			var deltas []string
 			a, err := svc.Ask(context.Background(), "wat kost een paspoort", "", func(d string) {
 				if len(deltas) == 0 && tc.wait {
@@ -201,8 +220,8 @@ func TestStreamingChecksEverySentence(t *testing.T) {
 // Through the websocket: what the citizen's widget receives.
 func TestStreamingOverWebsocket(t *testing.T) {
 	t.Parallel()
-	var script func(user string) modelScript
-	gen := modelServer(t, func(user string) modelScript { return script(user) })
+	var script scripts
+	gen := modelServer(t, script.run)
 	svc, _, db := newServiceDB(t, gen)
 	convs := chat.NewConversations(db.Pool)
 	in := startInstance(t, svc, convs, chat.ServerConfig{ConversationRate: 600}, nil)
@@ -234,7 +253,7 @@ func TestStreamingOverWebsocket(t *testing.T) {
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			script = func(user string) modelScript { return modelScript{pieces: chunks(cite(user, tc.text), 3)} }
+			script.set(func(user string) modelScript { return modelScript{pieces: chunks(cite(user, tc.text), 3)} })
 			id := fmt.Sprintf("s%d", i)
 			c.send(map[string]any{"type": "question", "id": id, "text": "wat kost een paspoort"})
 			if ack := c.read(); ack.Type != "ack" || ack.ID != id {
