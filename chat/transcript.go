@@ -31,9 +31,10 @@ type Transcript struct {
 // conversation. Staff may open only conversations that were handed off to a person:
 //
 //   - waiting in the queue (an open hand-off nobody claimed): any agent of the municipality;
-//   - held by the agent, or closed after the agent held it: that agent;
-//   - held by a colleague, closed after a colleague held it, or handed off while
-//     nobody could take over (outcome unavailable): supervisors only.
+//   - held by the agent, closed after the agent held it, or an emergency the agent
+//     marked seen: that agent;
+//   - held, closed or seen by a colleague, or handed off while nobody could take
+//     over (outcome unavailable): supervisors only.
 //
 // Closed hand-offs can be opened for as long as the conversation is kept: the
 // retention job deletes conversations (with their hand-offs) VRAAGBAAK_RETENTION_DAYS
@@ -46,8 +47,9 @@ const transcriptAccess = `SELECT c.municipality, c.state, c.created_at,
 		WHEN EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id AND (
 			$4::boolean
 			OR (h.ended_at IS NULL AND h.claimed_by IS NULL)
-			OR h.claimed_by = $3)) THEN 'ok'
-		WHEN NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id AND (h.claimed_by IS NOT NULL OR h.claimed_at IS NOT NULL)) THEN 'never_handed_off'
+			OR h.claimed_by = $3 OR h.seen_by = $3)) THEN 'ok'
+		WHEN NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.conversation_id = c.id
+			AND (h.claimed_by IS NOT NULL OR h.claimed_at IS NOT NULL OR h.seen_at IS NOT NULL)) THEN 'never_handed_off'
 		ELSE 'colleague'
 	END
 FROM conversations c WHERE c.id = $1`

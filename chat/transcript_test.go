@@ -177,6 +177,16 @@ func TestStaffOpenAccess(t *testing.T) {
 	if got := annaC.open(held); got.Code != chat.ErrCodeForbidden {
 		t.Errorf("anna opens a conversation bert closed: %+v", got)
 	}
+	// A waiting conversation Anna marked seen stays hers to open, not Bert's.
+	if err := cs.convs.MarkSeen(ctx, queued, anna); err != nil {
+		t.Fatal(err)
+	}
+	if got := annaC.open(queued); got.Type != "conversation" {
+		t.Errorf("anna opens the conversation she marked seen: %+v", got)
+	}
+	if got := bertC.open(queued); got.Code != chat.ErrCodeForbidden {
+		t.Errorf("bert opens a conversation anna marked seen: %+v", got)
+	}
 }
 
 // TestOpenTranscriptUnloggedIsNotServed: when the read cannot be logged, the
