@@ -91,10 +91,19 @@ func (a *Auth) Routes(mux *http.ServeMux) {
 
 type accountKey struct{}
 
+type csrfKey struct{}
+
 // AccountFrom returns the account that Require put in the context.
 func AccountFrom(ctx context.Context) (Account, bool) {
 	acc, ok := ctx.Value(accountKey{}).(Account)
 	return acc, ok
+}
+
+// CSRFFrom returns the session's CSRF token that Require put in the context, for a
+// page rendered on the server whose forms post (the field "csrf"); "" outside Require.
+func CSRFFrom(ctx context.Context) string {
+	token, _ := ctx.Value(csrfKey{}).(string)
+	return token
 }
 
 // SessionToken returns the session cookie's value, or "".
@@ -139,7 +148,8 @@ func (a *Auth) Require(roles ...Role) func(http.Handler) http.Handler {
 			// Staff pages show citizens' conversations: keep them out of caches
 			// unless the handler decides otherwise.
 			w.Header().Set("Cache-Control", "no-store")
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), accountKey{}, s.account)))
+			ctx := context.WithValue(context.WithValue(r.Context(), accountKey{}, s.account), csrfKey{}, s.csrf)
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }

@@ -112,6 +112,9 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("staff login", "account_id", acc.ID, "role", string(acc.Role), "municipality", acc.Municipality)
+	if acc.Role == Privacy && v.Next == "/staff/" { // the console is not theirs: their page is the access log
+		v.Next = PrivacyHome
+	}
 	a.setSessionCookie(w, token)
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: "", Path: "/staff/login", MaxAge: -1,
 		HttpOnly: true, Secure: a.cfg.Secure, SameSite: http.SameSiteStrictMode})

@@ -27,6 +27,10 @@ const (
 	Privacy    Role = "privacy"
 )
 
+// PrivacyHome is where a privacy officer goes after logging in without another page
+// to go back to.
+const PrivacyHome = "/staff/access"
+
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool {
 	return r == Agent || r == Supervisor || r == Evaluator || r == Privacy

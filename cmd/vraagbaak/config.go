@@ -38,6 +38,7 @@ type Config struct {
 	Addr           string                // VRAAGBAAK_ADDR (default localhost:8080)
 	AllowedOrigins map[string][]string   // VRAAGBAAK_ALLOWED_ORIGINS: "GM0363=https://www.amsterdam.nl https://amsterdam.nl;*=https://example.nl"
 	RetentionDays  int                   // VRAAGBAAK_RETENTION_DAYS (default 30): conversations and answers older than this are deleted
+	AccessLogDays  int                   // VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS (default 365, at least RetentionDays): transcript access log rows older than this are deleted
 	TrustedProxies throttle.Proxies      // VRAAGBAAK_TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed; VRAAGBAAK_TRUST_PROXY=true (deprecated) adds loopback
 	IPRate         float64               // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default 30)
 	ConvRate       float64               // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default 12)
@@ -184,6 +185,11 @@ func (cfg *Config) loadServing(get func(k, def string) string) error {
 	var err error
 	if cfg.RetentionDays, err = strconv.Atoi(get("VRAAGBAAK_RETENTION_DAYS", "30")); err != nil || cfg.RetentionDays < 1 {
 		return fmt.Errorf("config: VRAAGBAAK_RETENTION_DAYS must be a whole number of days, 1 or more")
+	}
+	// Who read a conversation must be answerable after the conversation is gone.
+	def := strconv.Itoa(max(365, cfg.RetentionDays))
+	if cfg.AccessLogDays, err = strconv.Atoi(get("VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS", def)); err != nil || cfg.AccessLogDays < cfg.RetentionDays {
+		return fmt.Errorf("config: VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS must be a whole number of days, at least VRAAGBAAK_RETENTION_DAYS (%d): the log of who read a conversation must outlive the conversation", cfg.RetentionDays)
 	}
 	if cfg.TrustedProxies, err = throttle.ParseProxies(get("VRAAGBAAK_TRUSTED_PROXIES", "")); err != nil {
 		return fmt.Errorf("config: VRAAGBAAK_TRUSTED_PROXIES: %w", err)

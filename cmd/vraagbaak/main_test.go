@@ -59,6 +59,10 @@ func TestLoadConfig(t *testing.T) {
 			wantErr: "config: VRAAGBAAK_GUARD_FILE: " + rules["bad-guard"] + `:3: pattern "... geld": ... must stand between two words`},
 		{name: "handoff file as guard file", vars: map[string]string{"VRAAGBAAK_GUARD_FILE": rules["handoff"]},
 			wantErr: "VRAAGBAAK_GUARD_FILE: " + rules["handoff"] + ": this is a hand-off rule file, not a guard rule file"},
+		{name: "access log kept a year", vars: map[string]string{}, check: func(c Config) bool { return c.RetentionDays == 30 && c.AccessLogDays == 365 }},
+		{name: "access log outlives long retention", vars: map[string]string{"VRAAGBAAK_RETENTION_DAYS": "400"}, check: func(c Config) bool { return c.AccessLogDays == 400 }},
+		{name: "access log retention set", vars: map[string]string{"VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS": "730"}, check: func(c Config) bool { return c.AccessLogDays == 730 }},
+		{name: "access log shorter than conversations", vars: map[string]string{"VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS": "7"}, wantErr: "VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS must be a whole number of days, at least VRAAGBAAK_RETENTION_DAYS (30)"},
 		{name: "missing rule file", vars: map[string]string{"VRAAGBAAK_HANDOFF_FILE": "/nonexistent/handoff.txt"}, wantErr: "VRAAGBAAK_HANDOFF_FILE: open /nonexistent/handoff.txt"},
 	}
 	for _, tc := range tests {

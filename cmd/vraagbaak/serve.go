@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/vraagbaak/vraagbaak/audit"
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/postgres"
 	"github.com/vraagbaak/vraagbaak/retrieval"
@@ -97,6 +98,9 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	mux.Handle("GET /staff/static/", staffPages)
 	// Evaluators: the workbench page, its files and its API under /eval/.
 	mountEval(mux, auth, pool, a.log)
+	// The privacy officer: the transcript access log.
+	accessLog := audit.NewLog(pool)
+	mountAccess(mux, auth, accessLog, a.cfg.AccessLogDays, a.log)
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -109,7 +113,7 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); srv.Run(ctx) }()
-	go func() { defer wg.Done(); a.retention(ctx, convs, auth) }()
+	go func() { defer wg.Done(); a.retention(ctx, convs, auth, accessLog) }()
 
 	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "retention_days", a.cfg.RetentionDays,
 		"guard_file", orEmbedded(a.cfg.GuardFile, "guard.txt"), "handoff_file", orEmbedded(a.cfg.HandoffFile, "handoff.txt"))
@@ -154,27 +158,40 @@ func readiness(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
-// retention deletes conversations and answers older than the retention period, at
-// start and every hour.
-func (a *app) retention(ctx context.Context, convs *chat.Conversations, auth *staff.Auth) {
+// retention deletes conversations and answers older than the retention period, and
+// transcript access log rows older than theirs, at start and every hour.
+func (a *app) retention(ctx context.Context, convs *chat.Conversations, auth *staff.Auth, accessLog *audit.Log) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		if _, err := auth.Purge(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("purge expired staff sessions", "err", err)
-		}
-		cutoff := time.Now().AddDate(0, 0, -a.cfg.RetentionDays)
-		c, n, err := convs.Purge(ctx, cutoff)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			a.log.Error("retention", "err", err)
-		case c+n > 0:
-			a.log.Info("retention: deleted old conversations and answers", "conversations", c, "answers", n, "before", cutoff.Format(time.DateOnly))
-		}
+		a.purge(ctx, convs, auth, accessLog, time.Now())
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// purge is one round of the retention job.
+func (a *app) purge(ctx context.Context, convs *chat.Conversations, auth *staff.Auth, accessLog *audit.Log, now time.Time) {
+	if _, err := auth.Purge(ctx); err != nil && ctx.Err() == nil {
+		a.log.Error("purge expired staff sessions", "err", err)
+	}
+	cutoff := now.AddDate(0, 0, -a.cfg.RetentionDays)
+	c, n, err := convs.Purge(ctx, cutoff)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.log.Error("retention", "err", err)
+	case c+n > 0:
+		a.log.Info("retention: deleted old conversations and answers", "conversations", c, "answers", n, "before", cutoff.Format(time.DateOnly))
+	}
+	cutoff = now.AddDate(0, 0, -a.cfg.AccessLogDays)
+	k, err := accessLog.Purge(ctx, cutoff)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		a.log.Error("retention: transcript access log", "err", err)
+	case k > 0:
+		a.log.Info("retention: deleted old transcript access log rows", "rows", k, "before", cutoff.Format(time.DateOnly))
 	}
 }
