@@ -575,6 +575,7 @@ type worker struct {
 	after    int            // the last seq of the history the connection was sent
 	sent     map[int64]bool // questions whose answer this connection was sent
 	failed   int64          // the question the citizen was last told could not be answered now
+	down     bool           // the citizen was told that the waiting questions cannot be read now
 }
 
 // observe takes a message of the conversation so far into account.
@@ -638,9 +639,14 @@ func (w *worker) drain() bool {
 		if err != nil {
 			if c.ctx.Err() == nil {
 				s.log.Error("waiting questions", "conversation", c.conv.ID, "err", err)
+				if !w.down { // told once; the questions are answered when it is back
+					w.down = true
+					c.sendError(ErrCodeUnavailable, "")
+				}
 			}
 			return false
 		}
+		w.down = false
 		pending = slices.DeleteFunc(pending, func(q Message) bool { return w.sent[q.ID] })
 		if len(pending) == 0 {
 			return true
