@@ -201,7 +201,7 @@ func TestPrivacyPage(t *testing.T) {
 		if !strings.Contains(body, tt.want) {
 			t.Errorf("RetentionDays %d: privacy page lacks %q", tt.days, tt.want)
 		}
-		for _, topic := range []string{"bronnen", "kan zich vergissen", "medewerker", "BSN", "IBAN", "telefoonnummer", "e-mailadres", "postcode", "geboortedatum", "taalmodel"} {
+		for _, topic := range []string{"bronnen", "kan zich vergissen", "medewerker", "BSN", "IBAN", "telefoonnummer", "e-mailadres", "postcode", "geboortedatum", "taalmodel", "leggen we vast wie dat was en wanneer"} {
 			if !strings.Contains(body, topic) {
 				t.Errorf("privacy page does not mention %q", topic)
 			}
