@@ -38,6 +38,7 @@ const (
 	ErrCodeSessionExpired = "session_expired"
 	ErrCodeForbidden      = "forbidden"
 	ErrCodeNotHandedOff   = "not_handed_off"
+	ErrCodeViewClosed     = "view_closed"
 )
 
 var staffErrorTexts = map[string]string{
@@ -45,6 +46,7 @@ var staffErrorTexts = map[string]string{
 	ErrCodeSessionExpired: "Uw sessie is verlopen. Log opnieuw in.",
 	ErrCodeForbidden:      "Dit gesprek hoort niet bij uw gemeente of is niet van u.",
 	ErrCodeNotHandedOff:   "Dit gesprek is niet aan een medewerker overgedragen. U kunt alleen gesprekken openen die in de wachtrij staan of die u zelf behandelt of behandeld heeft.",
+	ErrCodeViewClosed:     "Een collega behandelt dit gesprek nu. U kunt het niet meer volgen.",
 	ErrCodeNotFound:       "Dat gesprek of verzoek bestaat niet (meer).",
 	ErrCodeBadRequest:     "Dat bericht klopt niet.",
 	ErrCodeUnknownType:    "Dat bericht ken ik niet.",
@@ -359,4 +361,30 @@ func (s *Server) openConversation(ctx context.Context, c *client, convID int64) 
 		out.Messages = []Message{}
 	}
 	c.release(topic, mustJSON(out), lastSeq(t.Messages))
+}
+
+// revokeWatchers stops the consoles on this instance that follow a conversation but
+// may no longer read it (a colleague claimed what was waiting when they opened it)
+// from getting its messages, and tells them so. Called when the conversation's state
+// changes, before its later messages are routed. A console whose right cannot be
+// checked now keeps following; the next change checks again.
+func (s *Server) revokeWatchers(ctx context.Context, convID int64) {
+	topic := watchTopic(convID)
+	for _, c := range s.hub.subscribers(topic) {
+		if c.agent == nil {
+			continue
+		}
+		err := s.convs.MayOpen(ctx, *c.agent, convID)
+		switch {
+		case err == nil:
+			continue
+		case !errors.Is(err, ErrNotYours) && !errors.Is(err, ErrNotHandedOff) && !errors.Is(err, ErrNotFound):
+			s.log.Warn("staff watch: cannot check access; the console keeps following", "account_id", c.agent.ID, "conversation", convID, "err", err)
+			continue
+		}
+		s.hub.subscribe(c, topic, true)
+		c.forget(topic)
+		s.log.Info("staff watch ended: the conversation is no longer this agent's to read", "account_id", c.agent.ID, "conversation", convID)
+		s.staffError(c, ErrCodeViewClosed, "")
+	}
 }

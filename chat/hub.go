@@ -18,6 +18,7 @@ type Hub struct {
 	join       chan joinRequest
 	deliver    chan delivery
 	count      chan chan int
+	members    chan membersRequest
 	done       chan struct{}
 }
 
@@ -49,6 +50,7 @@ func NewHub() *Hub {
 		join:       make(chan joinRequest),
 		deliver:    make(chan delivery, 64),
 		count:      make(chan chan int),
+		members:    make(chan membersRequest),
 		done:       make(chan struct{}),
 	}
 }
@@ -103,6 +105,12 @@ func (h *Hub) Run(ctx context.Context) {
 					c.deliver(d)
 				}
 			}
+		case q := <-h.members:
+			list := make([]*client, 0, len(byTopic[q.topic]))
+			for c := range byTopic[q.topic] {
+				list = append(list, c)
+			}
+			q.reply <- list
 		case reply := <-h.count:
 			reply <- len(all)
 		}
@@ -140,6 +148,23 @@ func (h *Hub) deliverTo(d delivery) {
 	select {
 	case h.deliver <- d:
 	case <-h.done:
+	}
+}
+
+// membersRequest asks the hub for the connections subscribed to a topic.
+type membersRequest struct {
+	topic string
+	reply chan []*client // buffered: the hub never waits on it
+}
+
+// subscribers returns the connections subscribed to topic on this instance.
+func (h *Hub) subscribers(topic string) []*client {
+	q := membersRequest{topic: topic, reply: make(chan []*client, 1)}
+	select {
+	case h.members <- q:
+		return <-q.reply
+	case <-h.done:
+		return nil
 	}
 }
 

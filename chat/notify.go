@@ -171,6 +171,7 @@ func (s *Server) route(ctx context.Context, ev event) error {
 		}
 		s.hub.deliverTo(delivery{topic: citizenTopic(ev.Conv), msg: mustJSON(h), cancelAnswer: conv.State == StateAgent})
 		s.hub.deliverTo(delivery{topic: watchTopic(ev.Conv), msg: mustJSON(stateMsg{Type: "state", Conversation: ev.Conv, State: conv.State, Handoff: item})})
+		s.revokeWatchers(ctx, ev.Conv)
 	case eventTyping:
 		if ev.Role == RoleAgent {
 			s.hub.deliverTo(delivery{topic: citizenTopic(ev.Conv), msg: mustJSON(typingMsg{Type: "typing", Role: RoleAgent})})

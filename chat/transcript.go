@@ -54,6 +54,38 @@ const transcriptAccess = `SELECT c.municipality, c.state, c.created_at,
 	END
 FROM conversations c WHERE c.id = $1`
 
+// MayOpen reports whether an agent may (still) read a conversation, by the rule
+// OpenTranscript applies, without reading or logging anything: nil, or ErrNotFound,
+// ErrNotHandedOff or ErrNotYours. The hub asks it for the consoles following a
+// conversation whose hand-off changed.
+func (c *Conversations) MayOpen(ctx context.Context, a Agent, convID int64) error {
+	var conv Conversation
+	var verdict string
+	err := c.pool.QueryRow(ctx, transcriptAccess, convID, a.Municipality, a.ID, a.Supervisor).
+		Scan(&conv.Municipality, &conv.State, &conv.CreatedAt, &verdict)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("chat: may open: %w", err)
+	}
+	return verdictErr(verdict)
+}
+
+// verdictErr turns transcriptAccess's verdict into nil or the error saying why not.
+func verdictErr(verdict string) error {
+	switch verdict {
+	case "ok":
+		return nil
+	case "never_handed_off":
+		return ErrNotHandedOff
+	case "colleague":
+		return ErrNotYours
+	default:
+		return fmt.Errorf("%w (%s)", ErrNotYours, verdict)
+	}
+}
+
 // OpenTranscript returns a conversation's transcript for a member of staff and
 // records the read in the access log, in one transaction: the access rule
 // (transcriptAccess) is checked in the same transaction that logs the read and reads
@@ -72,14 +104,8 @@ func (c *Conversations) OpenTranscript(ctx context.Context, a Agent, convID int6
 		if err != nil {
 			return err
 		}
-		switch verdict {
-		case "ok":
-		case "never_handed_off":
-			return ErrNotHandedOff
-		case "colleague":
-			return ErrNotYours
-		default:
-			return fmt.Errorf("%w (%s)", ErrNotYours, verdict)
+		if err := verdictErr(verdict); err != nil {
+			return err
 		}
 		role := audit.RoleAgent
 		if a.Supervisor {

@@ -217,3 +217,44 @@ func TestOpenTranscriptUnloggedIsNotServed(t *testing.T) {
 		t.Errorf("console open without a log: %+v, want error %s", got, chat.ErrCodeUnavailable)
 	}
 }
+
+// TestWatchEndsWhenAColleagueClaims: an agent who opened a waiting conversation stops
+// getting its messages when a colleague takes it over, and is told so; a supervisor
+// following it goes on reading.
+func TestWatchEndsWhenAColleagueClaims(t *testing.T) {
+	t.Parallel()
+	ins, cs := newInstances(t, 1, chat.ServerConfig{})
+	ctx := context.Background()
+	anna := addAgent(t, cs, "Anna", "GM9001")
+	bert := addAgent(t, cs, "Bert", "GM9001")
+	sara := addAgent(t, cs, "Sara", "GM9001")
+	sara.Supervisor = true
+	conv, _, err := cs.convs.Create(ctx, "GM9001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.convs.RequestHandoff(ctx, conv.ID, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag", "Ik zet u door."); err != nil {
+		t.Fatal(err)
+	}
+	annaC, bertC, saraC := ins[0].agent(t, anna), ins[0].agent(t, bert), ins[0].agent(t, sara)
+	for _, c := range []*wsClient{annaC, saraC} {
+		if got := c.open(conv.ID); got.Type != "conversation" {
+			t.Fatalf("open of a waiting conversation: %+v", got)
+		}
+	}
+	bertC.send(map[string]any{"type": "claim", "conversation_id": conv.ID, "id": "c1"})
+	if m := annaC.untilStaff("view closed", func(m staffMsg) bool { return m.Type == "error" }); m.Code != chat.ErrCodeViewClosed {
+		t.Fatalf("anna got %+v, want error %s", m, chat.ErrCodeViewClosed)
+	}
+	bertC.untilStaff("claimed", func(m staffMsg) bool { return m.Type == "ok" && m.ID == "c1" })
+	bertC.send(map[string]any{"type": "reply", "conversation_id": conv.ID, "text": "Goedemiddag, ik help u verder.", "id": "r1"})
+	saraC.untilStaff("bert's reply", func(m staffMsg) bool { return m.Type == "message" && m.Message.Text == "Goedemiddag, ik help u verder." })
+	// Whatever reached Anna after the claim comes before the answer to this request.
+	annaC.send(map[string]any{"type": "colleagues"})
+	annaC.untilStaff("colleagues", func(m staffMsg) bool {
+		if m.Type == "message" && m.Conversation == conv.ID {
+			t.Errorf("anna still reads the conversation: %+v", m.Message)
+		}
+		return m.Type == "colleagues"
+	})
+}
