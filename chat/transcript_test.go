@@ -248,7 +248,9 @@ func TestWatchEndsWhenAColleagueClaims(t *testing.T) {
 	}
 	bertC.untilStaff("claimed", func(m staffMsg) bool { return m.Type == "ok" && m.ID == "c1" })
 	bertC.send(map[string]any{"type": "reply", "conversation_id": conv.ID, "text": "Goedemiddag, ik help u verder.", "id": "r1"})
-	saraC.untilStaff("bert's reply", func(m staffMsg) bool { return m.Type == "message" && m.Message.Text == "Goedemiddag, ik help u verder." })
+	saraC.untilStaff("bert's reply", func(m staffMsg) bool {
+		return m.Type == "message" && m.Message.Text == "Goedemiddag, ik help u verder."
+	})
 	// Whatever reached Anna after the claim comes before the answer to this request.
 	annaC.send(map[string]any{"type": "colleagues"})
 	annaC.untilStaff("colleagues", func(m staffMsg) bool {
