@@ -29,8 +29,9 @@ var passportCitations = []map[string]any{
 // (docs/protocol.md). What it answers depends on words in the question:
 //
 //	paspoort      answered, streamed in three pieces, with passportCitations
-//	stemadvies    refused
-//	zelfmoord     outcome handoff (an emergency)
+//	stemadvies    refused, offering a person (or, when offline is set, the call-back)
+//	zelfmoord     outcome handoff (an emergency); when offline is set, followed by the
+//	              offline hand-off with the call-back offer, as the real server does
 //	fout          an error (rate_limited) instead of an ack
 //	[stil]        nothing at all the first time (the ack is lost), answered when sent again
 //	[bezet]       stored and acknowledged, then `busy` the first time; answered when sent again
@@ -182,6 +183,7 @@ func (f *fakeChat) handle(c *fakeConn, msg map[string]any) {
 // Texts of the hand-off as the real server words them.
 const (
 	offlineText    = "Er is nu geen medewerker beschikbaar. Laat een terugbelverzoek achter, dan neemt de gemeente contact met u op."
+	callbackOffer  = "Laat hieronder een terugbelverzoek achter. Dan neemt de gemeente contact met u op."
 	callbackThanks = "Bedankt. We hebben uw terugbelverzoek ontvangen. Een medewerker neemt zo snel mogelijk contact met u op."
 )
 
@@ -245,6 +247,7 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 	}
 	answer := f.answers[id]
 	state := f.state
+	offline := f.offline
 	hold := f.hold
 	f.hold = nil
 	f.mu.Unlock()
@@ -266,7 +269,7 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 	if state == "agent" {
 		return
 	}
-	reply, outcome, citations := "Dit is het antwoord op uw vraag.", "answered", []map[string]any{}
+	reply, outcome, citations, reason := "Dit is het antwoord op uw vraag.", "answered", []map[string]any{}, ""
 	switch {
 	case strings.Contains(text, "paspoort"):
 		reply, citations = passportAnswer, passportCitations
@@ -275,7 +278,9 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 	case strings.Contains(text, "stemadvies"):
 		reply, outcome = "Daar kan ik u niet mee helpen. Kijk op de website van de Kiesraad.", "refused"
 	case strings.Contains(text, "zelfmoord"):
-		reply, outcome = "Denkt u aan zelfmoord? Bel 113 of 0800-0113. Bij direct gevaar belt u 112.", "handoff"
+		reply, outcome, reason = "Denkt u aan zelfmoord? Bel 113 Zelfmoordpreventie via 0800-0113 (gratis, dag en nacht) of chat op 113.nl. "+
+			"Is er direct gevaar? Bel 112. Wilt u ook met de gemeente praten? Er is nu geen medewerker beschikbaar. "+
+			"Het contactcentrum is weer open op maandag vanaf 9.00 uur.", "handoff", "emergency_suicide"
 	}
 	runes := []rune(reply)
 	for i := range 3 {
@@ -291,12 +296,18 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 	f.seq++
 	f.answerID++
 	answer = map[string]any{"type": "answer", "id": id, "answer_id": f.answerID, "seq": f.seq,
-		"outcome": outcome, "text": reply, "citations": citations, "handoff_reason": ""}
+		"outcome": outcome, "text": reply, "citations": citations, "handoff_reason": reason}
+	if outcome == "refused" {
+		answer["offer"] = map[bool]string{false: "agent", true: "callback"}[offline]
+	}
 	f.answers[id] = answer
 	f.history = append(f.history, map[string]any{"seq": f.seq, "role": "bot", "text": reply, "at": now(),
-		"answer_id": f.answerID, "outcome": outcome, "citations": citations, "handoff_reason": ""})
+		"answer_id": f.answerID, "outcome": outcome, "citations": citations, "handoff_reason": reason})
 	f.mu.Unlock()
 	c.send(answer)
+	if outcome == "handoff" && offline {
+		c.send(map[string]any{"type": "handoff", "state": "offline", "reason": reason, "text": callbackOffer, "callback": true})
+	}
 }
 
 // holdNext makes the next answer wait after its pieces until release is called.
