@@ -41,7 +41,8 @@ type fakeStaff struct {
 	states         map[int]string
 	claimedByOther map[int]bool
 	seq            map[int]int
-	sessionStatus  int // of GET /staff/session; 0 is 200
+	sessionStatus  int    // of GET /staff/session; 0 is 200
+	role           string // of the session: supervisor unless set
 	logouts        []string
 }
 
@@ -98,8 +99,11 @@ func serveStaff(t *testing.T) (*httptest.Server, *fakeStaff) {
 
 func (f *fakeStaff) session(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	status := f.sessionStatus
+	status, role := f.sessionStatus, f.role
 	f.mu.Unlock()
+	if role == "" {
+		role = "supervisor"
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if status != 0 {
 		w.WriteHeader(status)
@@ -107,7 +111,7 @@ func (f *fakeStaff) session(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]any{"email": "anna@bloemendijk.example", "name": "Anna", "municipality": "GM9001",
-		"role": "supervisor", "csrf": fakeCSRF, "expires_at": time.Now().Add(8 * time.Hour).UTC()})
+		"role": role, "csrf": fakeCSRF, "expires_at": time.Now().Add(8 * time.Hour).UTC()})
 }
 
 func (f *fakeStaff) logout(w http.ResponseWriter, r *http.Request) {

@@ -128,6 +128,26 @@ func items(t *testing.T, ctx context.Context, list string) []listItem {
 	return out
 }
 
+// TestStaffConsoleAgentCannotReadAlong: an agent who is no team lead sees who holds a
+// colleague's conversation, without a button to read along (the server refuses it
+// anyway).
+func TestStaffConsoleAgentCannotReadAlong(t *testing.T) {
+	t.Parallel()
+	srv, f := serveStaff(t)
+	f.mu.Lock()
+	f.role = "agent"
+	f.mu.Unlock()
+	ctx := browser(t)
+	browsertest.Do(t, ctx, chromedp.Navigate(srv.URL+"/staff/"))
+	browsertest.WaitFor(t, ctx, stext("#sc-user")+` === "Ingelogd als Anna · GM9001"`)
+	browsertest.WaitFor(t, ctx, `document.querySelectorAll("#sc-others > li").length === 1`)
+	others := items(t, ctx, "#sc-others")
+	if len(others) != 1 || others[0].Conv != "20" || !strings.Contains(others[0].Text, "Bij Bert") || others[0].Button != "" {
+		t.Errorf("conversations of colleagues for an agent %+v, want Bert's without a button", others)
+	}
+	browsertest.AssertAxe(t, ctx)
+}
+
 func TestStaffConsoleQueue(t *testing.T) {
 	t.Parallel()
 	srv, f := serveStaff(t)

@@ -22,6 +22,7 @@ const validCallback = (c) => c && typeof c === "object" && Number.isInteger(c.id
 class Console {
   constructor() {
     this.me = 0; // account id, from welcome
+    this.supervisor = false; // only a team lead may read along with a colleague (the server checks it)
     this.csrf = "";
     this.items = [];
     this.callbacks = [];
@@ -87,6 +88,7 @@ class Console {
     }
     if (session && typeof session === "object") {
       this.csrf = String(session.csrf || "");
+      this.supervisor = session.role === "supervisor";
       const user = $("sc-user");
       user.replaceChildren(`${text.loggedInAs} `, el("strong", {}, String(session.name || session.email || "")),
         session.role === "supervisor" ? ` (${text.supervisor})` : "",
@@ -279,7 +281,7 @@ class Console {
     render($("sc-mine"), $("sc-mine-empty"), $("sc-mine-title"),
       held.map((i) => heldItem(i, { selected: i.conversation === shown, unread: this.unread.has(i.conversation), onOpen: open })));
     render($("sc-others"), $("sc-others-empty"), $("sc-others-title"),
-      others.map((i) => colleagueItem(i, { selected: i.conversation === shown, onOpen: open })));
+      others.map((i) => colleagueItem(i, { selected: i.conversation === shown, onOpen: this.supervisor ? open : null })));
     render($("sc-callbacks"), $("sc-callbacks-empty"), $("sc-callbacks-title"),
       this.callbacks.map((cb) => callbackItem(cb, { onDone: (id) => this.request("callback.done", { callback_id: id }, {}) })));
     $("sc-queue-count").textContent = String(waiting.length);

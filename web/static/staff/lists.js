@@ -79,14 +79,18 @@ export function heldItem(item, { selected, unread, onOpen }) {
     button);
 }
 
-// colleagueItem is a conversation a colleague holds; a team lead can read along.
+// colleagueItem is a conversation a colleague holds; a team lead can read along
+// (onOpen), other agents only see who has it.
 export function colleagueItem(item, { selected, onOpen }) {
   const id = item.conversation;
-  const button = el("button", {
-    type: "button", class: "sc-button sc-button--secondary", "data-focus": `follow-${id}`,
-    "aria-current": selected ? "true" : null
-  }, text.follow, hidden(`: ${text.conversation(id)}`));
-  button.addEventListener("click", () => onOpen(id));
+  let button = null;
+  if (onOpen) {
+    button = el("button", {
+      type: "button", class: "sc-button sc-button--secondary", "data-focus": `follow-${id}`,
+      "aria-current": selected ? "true" : null
+    }, text.follow, hidden(`: ${text.conversation(id)}`));
+    button.addEventListener("click", () => onOpen(id));
+  }
   return el("li", { class: `sc-item${selected ? " sc-item--selected" : ""}`, "data-conversation": id },
     title(item, `sc-o-${id}`),
     el("p", { class: "sc-item__meta" }, text.heldBy(item.agent_name), ` · ${text.conversation(id)}`),
