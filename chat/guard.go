@@ -23,7 +23,7 @@ import (
 // does not match "weerbericht"). The first section with a matching pattern and no
 // matching exception wins. The reason is the section's name, a snake_case code
 // with a refusal message (RefusalMessage): out_of_domain, voting_advice,
-// fill_in_for_citizen, write_letter, prompt_injection or fraud.
+// fill_in_for_citizen, write_letter, prompt_injection, fraud or discrimination.
 //
 // The guard is a cheap first filter in front of retrieval, tuned for precision: a
 // citizen wrongly refused is worse than an odd question answered from government
@@ -87,6 +87,11 @@ var refusalMessages = map[string]string{
 	"fraud": "Daar kan ik u niet mee helpen. " +
 		"Wilt u weten wat de regels zijn of wat u moet doorgeven? Stel die vraag gerust. " +
 		"U kunt ook contact opnemen met uw gemeente.",
+	"discrimination": "Daar werk ik niet aan mee. Ik schrijf of zeg niets tegen een groep mensen. " +
+		"Iedereen moet gelijk behandeld worden. " +
+		"Heeft u zelf met discriminatie te maken, of ziet u het bij een ander? Meld het op discriminatie.nl. " +
+		"Daar vindt u ook het meldpunt bij u in de buurt. " +
+		"Wordt u bedreigd? Doe dan aangifte bij de politie.",
 }
 
 // defaultGuardText is the embedded guard.txt.
