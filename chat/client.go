@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -136,6 +138,7 @@ type client struct {
 	conv      Conversation
 	wake      chan struct{} // a question was stored: the worker looks for questions to answer
 	convLimit *rate.Limiter
+	helloDone atomic.Bool // hello succeeded: the hello deadline no longer applies
 }
 
 func newClient(s *Server, conn *websocket.Conn, municipality, ip string) *client {
@@ -316,9 +319,53 @@ func (c *client) sendJSON(v any) {
 	c.enqueue(b)
 }
 
-func (c *client) sendError(code, id string) {
+func (c *client) sendError(code, id string) { c.sendErrorText(code, id, errorTexts[code]) }
+
+// sendErrorText sends an error with a text of its own, for a case the code's usual
+// text does not fit.
+func (c *client) sendErrorText(code, id, text string) {
 	c.s.metrics.error(code)
-	c.sendJSON(errorMsg{Type: "error", Code: code, Message: errorTexts[code], ID: id})
+	c.sendJSON(errorMsg{Type: "error", Code: code, Message: text, ID: id})
+}
+
+// Texts of errors that the code's usual text does not fit.
+const (
+	badTextText           = "Uw bericht bevat tekens die ik niet kan lezen. Haal ze weg en probeer het opnieuw."
+	badIDText             = "Er ging iets mis met uw bericht. Vernieuw de pagina en probeer het opnieuw."
+	manyConversationsText = "Er worden vanaf uw adres veel gesprekken kort na elkaar gestart. " +
+		"Wacht een paar minuten en probeer het dan opnieuw."
+	manyHandoffsText  = "U heeft al gevraagd om een medewerker. Wacht even en probeer het dan opnieuw."
+	manyCallbacksText = "U heeft veel terugbelverzoeken kort na elkaar gestuurd. Wacht even en probeer het dan opnieuw."
+)
+
+// clientIDRe matches a client message id: an opaque token.
+var clientIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// validClientID reports whether id is an opaque token (letters, digits, "-" and "_",
+// at most 64) and not itself personal data such as a BSN or a phone number: ids are
+// stored as they are, without redaction, so nothing a citizen types may end up in one.
+func validClientID(id string) bool {
+	if !clientIDRe.MatchString(id) {
+		return false
+	}
+	redacted, _ := pii.Redact(id)
+	for _, label := range pii.Labels {
+		if redacted == label {
+			return false
+		}
+	}
+	return true
+}
+
+// readableText reports whether a client's message holds only text PostgreSQL can
+// store: no NUL character (JSON decoding already replaced invalid UTF-8).
+func readableText(m inMessage) bool {
+	for _, s := range []string{m.Type, m.Conversation, m.ID, m.Text, m.Comment, m.Name, m.Contact, m.Question, m.Outcome} {
+		if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // run is the reader; it returns when the connection ends, after stopping the writer
@@ -336,6 +383,17 @@ func (c *client) run() {
 	c.conn.SetReadLimit(cfg.MaxMessageBytes)
 	_ = c.conn.SetReadDeadline(time.Now().Add(cfg.PongWait))
 	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(cfg.PongWait)) })
+	if c.agent == nil {
+		// A citizen's connection that does not start a conversation soon only holds a
+		// file descriptor: pings and other messages do not keep it open.
+		t := time.AfterFunc(cfg.HelloTimeout, func() {
+			if !c.helloDone.Load() {
+				c.s.metrics.error("hello_timeout")
+				c.closeWith(websocket.ClosePolicyViolation, closeNoHello)
+			}
+		})
+		defer t.Stop()
+	}
 	for {
 		kind, data, err := c.conn.ReadMessage()
 		if err != nil {
@@ -364,8 +422,20 @@ func (c *client) run() {
 
 // handle handles one message; false ends the connection.
 func (c *client) handle(m inMessage) bool {
+	if !readableText(m) {
+		id := m.ID
+		if !validClientID(id) {
+			id = ""
+		}
+		c.sendErrorText(ErrCodeBadRequest, id, badTextText)
+		return true
+	}
 	if c.agent != nil {
 		return c.s.agentMessage(c, m)
+	}
+	if m.ID != "" && !validClientID(m.ID) {
+		c.sendErrorText(ErrCodeBadRequest, "", badIDText) // not echoed: it may hold what the citizen typed
+		return true
 	}
 	if m.Type != "hello" && c.wake == nil {
 		if !knownType(m.Type) {
@@ -422,6 +492,12 @@ func (c *client) hello(m inMessage) bool {
 		}
 	}
 	if err == nil && !resumed {
+		if !c.s.ipConversations.Allow(c.ip, time.Now()) {
+			c.s.log.Warn("new conversation rate limited", "ip", c.ip)
+			c.sendErrorText(ErrCodeRateLimited, "", manyConversationsText)
+			c.closeAfterSend(websocket.CloseTryAgainLater, "te veel nieuwe gesprekken; probeer het later opnieuw")
+			return true
+		}
 		conv, token, err = c.s.convs.Create(ctx, c.municipality)
 	}
 	// Follow the conversation before reading it: what is stored meanwhile is sent
@@ -455,6 +531,7 @@ func (c *client) hello(m inMessage) bool {
 	if history == nil {
 		history = []Message{}
 	}
+	c.helloDone.Store(true)
 	c.convLimit = rate.NewLimiter(rate.Limit(c.s.cfg.ConversationRate/60), max(int(c.s.cfg.ConversationRate/3), 3))
 	c.wake = make(chan struct{}, 1)
 	c.release(topic, mustJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history}), lastSeq(history))
@@ -474,7 +551,7 @@ func (c *client) hello(m inMessage) bool {
 func (c *client) question(m inMessage) {
 	text := strings.TrimSpace(m.Text)
 	switch {
-	case m.ID == "" || len(m.ID) > 64:
+	case m.ID == "": // other ids were refused by handle
 		c.sendError(ErrCodeBadRequest, m.ID)
 		return
 	case text == "":

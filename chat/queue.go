@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrClaimed is returned when an agent claims a conversation someone else has.
@@ -362,7 +363,11 @@ func (c *Conversations) Position(ctx context.Context, convID int64) (int, error)
 	return n, nil
 }
 
-// AddCallback stores a call-back request; the citizen gave explicit consent.
+// ErrCallbackOpen: the conversation has an open call-back request already.
+var ErrCallbackOpen = errors.New("chat: the conversation has an open call-back request")
+
+// AddCallback stores a call-back request; the citizen gave explicit consent. A
+// conversation has at most one open request: a second one is ErrCallbackOpen.
 func (c *Conversations) AddCallback(ctx context.Context, convID int64, cb Callback) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
@@ -373,12 +378,15 @@ func (c *Conversations) AddCallback(ctx context.Context, convID int64, cb Callba
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
+		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.ConstraintName == "callbacks_one_open_idx" {
+			return ErrCallbackOpen
+		}
 		if err != nil {
 			return err
 		}
 		return notify(ctx, tx, event{Kind: eventQueue, Municipality: municipality})
 	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrCallbackOpen) {
 		return 0, fmt.Errorf("chat: add call-back: %w", err)
 	}
 	return id, err

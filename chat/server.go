@@ -49,6 +49,25 @@ type ServerConfig struct {
 	Now func() time.Time
 	// CheckSession re-validates an agent's session on their open websocket (nil: never expires).
 	CheckSession func(ctx context.Context, token string) error
+
+	// A citizen's connection that has not sent hello within HelloTimeout (default 10s)
+	// is closed (1008). At most MaxConnectionsPerIP citizen connections come from one
+	// address at a time (default 200: many citizens share one address behind a
+	// carrier's or an office's NAT) and MaxConnections from all addresses together
+	// (0: no limit; serve sets it below the process's file-descriptor limit). The
+	// excess is closed at once with 1013, try again later.
+	HelloTimeout        time.Duration
+	MaxConnectionsPerIP int
+	MaxConnections      int
+	// Per minute from one address: conversations started (default 20), hand-off
+	// requests (default 10) and call-back requests (default 5); and per conversation:
+	// hand-off requests (default 3) and call-back requests (default 2). A
+	// conversation has at most one open call-back request.
+	NewConversationRate float64
+	HandoffIPRate       float64
+	CallbackIPRate      float64
+	HandoffConvRate     float64
+	CallbackConvRate    float64
 }
 
 func (c ServerConfig) withDefaults() ServerConfig {
@@ -74,6 +93,18 @@ func (c ServerConfig) withDefaults() ServerConfig {
 	def(&c.WriteWait, 10*time.Second)
 	def(&c.AnswerTimeout, 60*time.Second)
 	def(&c.QueueTimeout, 5*time.Minute)
+	def(&c.HelloTimeout, 10*time.Second)
+	if c.MaxConnectionsPerIP <= 0 {
+		c.MaxConnectionsPerIP = 200
+	}
+	for _, r := range []struct {
+		v *float64
+		d float64
+	}{{&c.NewConversationRate, 20}, {&c.HandoffIPRate, 10}, {&c.CallbackIPRate, 5}, {&c.HandoffConvRate, 3}, {&c.CallbackConvRate, 2}} {
+		if *r.v <= 0 {
+			*r.v = r.d
+		}
+	}
 	return c
 }
 
@@ -89,6 +120,14 @@ type Server struct {
 	metrics  *Metrics
 	upgrader websocket.Upgrader
 	ipLimits *throttle.Keyed
+	// Limits per address (ip…) and per conversation (conv…) of what puts work before
+	// staff: new conversations, hand-off requests and call-back requests.
+	ipConversations, ipHandoffs, ipCallbacks *throttle.Keyed
+	convHandoffs, convCallbacks              *throttle.Keyed
+
+	connsMu sync.Mutex
+	conns   map[string]int // open citizen connections per address
+	total   int            // open citizen connections
 
 	wg sync.WaitGroup // every connection's goroutines
 
@@ -112,6 +151,12 @@ func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Me
 		CheckOrigin:     func(*http.Request) bool { return true }, // checked in ServeHTTP, per municipality
 	}
 	s.ipLimits = throttle.NewKeyed(cfg.IPRate, max(int(cfg.IPRate/3), 3))
+	s.ipConversations = throttle.NewKeyed(cfg.NewConversationRate, max(int(cfg.NewConversationRate/2), 3))
+	s.ipHandoffs = throttle.NewKeyed(cfg.HandoffIPRate, max(int(cfg.HandoffIPRate/2), 2))
+	s.ipCallbacks = throttle.NewKeyed(cfg.CallbackIPRate, max(int(cfg.CallbackIPRate/2), 2))
+	s.convHandoffs = throttle.NewKeyed(cfg.HandoffConvRate, max(int(cfg.HandoffConvRate/2), 2))
+	s.convCallbacks = throttle.NewKeyed(cfg.CallbackConvRate, max(int(cfg.CallbackConvRate/2), 2))
+	s.conns = map[string]int{}
 	return s
 }
 
@@ -161,13 +206,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
+	ip := throttle.ClientIP(r, s.cfg.TrustedProxies)
+	refusal := s.admit(ip)
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		if refusal == "" {
+			s.leave(ip)
+		}
 		return // the upgrader has answered with an HTTP error
 	}
-	c := newClient(s, conn, municipality, throttle.ClientIP(r, s.cfg.TrustedProxies))
+	if refusal != "" {
+		// Upgraded all the same, so that the widget learns why and waits before it
+		// tries again (a browser does not show a script the status of a refused upgrade).
+		s.metrics.error(refusal)
+		s.log.Warn("websocket refused: too many connections", "limit", refusal)
+		text := map[string]string{"connections_ip": closeTooManyFromAddress, "connections": closeTooMany}[refusal]
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, text), time.Now().Add(time.Second))
+		_ = conn.Close()
+		return
+	}
+	c := newClient(s, conn, municipality, ip)
 	if !s.hub.add(c) {
 		c.closeWith(websocket.CloseGoingAway, "de server stopt even")
+		s.leave(ip)
 		return
 	}
 	s.metrics.connected(1)
@@ -175,9 +236,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer s.wg.Done()
 		c.run()
+		s.leave(ip)
 		s.hub.remove(c)
 		s.metrics.connected(-1)
 	}()
+}
+
+// Close reasons (Dutch: the widget may show them) of connections refused for their number.
+const (
+	closeTooManyFromAddress = "te veel verbindingen vanaf uw adres; probeer het later opnieuw"
+	closeTooMany            = "de chat is even vol; probeer het later opnieuw"
+	closeNoHello            = "geen hello ontvangen"
+)
+
+// admit counts a new citizen connection from ip, or refuses it: "" when admitted
+// (leave must follow), else the limit that refused it ("connections_ip" or
+// "connections", also the metric's error code).
+func (s *Server) admit(ip string) string {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	switch {
+	case s.conns[ip] >= s.cfg.MaxConnectionsPerIP:
+		return "connections_ip"
+	case s.cfg.MaxConnections > 0 && s.total >= s.cfg.MaxConnections:
+		return "connections"
+	}
+	s.conns[ip]++
+	s.total++
+	return ""
+}
+
+// leave uncounts a citizen connection that admit admitted.
+func (s *Server) leave(ip string) {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	if s.conns[ip]--; s.conns[ip] <= 0 {
+		delete(s.conns, ip)
+	}
+	s.total--
 }
 
 // originAllowed: browsers always send Origin; a request without one is not a browser

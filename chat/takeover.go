@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/vraagbaak/vraagbaak/internal/pii"
+	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
 // Texts citizens read about the hand-off. Those that depend on whether a person can
@@ -20,6 +22,8 @@ const (
 	longWaitText = "Het duurt langer dan verwacht voordat een medewerker tijd heeft. U kunt blijven wachten, " +
 		"of een terugbelverzoek achterlaten."
 	callbackThanks = "Bedankt. We hebben uw terugbelverzoek ontvangen. Een medewerker neemt zo snel mogelijk contact met u op."
+	callbackAgain  = "U heeft in dit gesprek al een terugbelverzoek gestuurd. Dat verzoek blijft staan: " +
+		"een medewerker neemt zo snel mogelijk contact met u op."
 )
 
 type handoffMsg struct {
@@ -47,6 +51,11 @@ func (s *Server) handoffMessage(c *client, m inMessage) {
 			_ = s.convs.publish(ctx, event{Kind: eventTyping, Conv: c.conv.ID, Role: RoleCitizen})
 		}
 	case "handoff.request":
+		if !s.allow(c, s.ipHandoffs, s.convHandoffs) {
+			s.log.Warn("hand-off request rate limited", "conversation", c.conv.ID, "ip", c.ip)
+			c.sendErrorText(ErrCodeRateLimited, m.ID, manyHandoffsText)
+			return
+		}
 		summary := ""
 		if h, err := s.convs.History(ctx, c.conv.ID); err == nil {
 			for i := len(h) - 1; i >= 0; i-- {
@@ -64,6 +73,13 @@ func (s *Server) handoffMessage(c *client, m inMessage) {
 	case "callback":
 		s.callback(ctx, c, m)
 	}
+}
+
+// allow counts one request against the connection's address and its conversation,
+// and reports whether both limits allow it.
+func (s *Server) allow(c *client, byIP, byConv *throttle.Keyed) bool {
+	now := time.Now()
+	return byIP.Allow(c.ip, now) && byConv.Allow(strconv.FormatInt(c.conv.ID, 10), now)
 }
 
 // startHandoff queues the conversation for an agent when the contact centre is open
@@ -152,12 +168,21 @@ func (s *Server) callback(ctx context.Context, c *client, m inMessage) {
 		c.sendError(ErrCodeBadRequest, m.ID)
 		return
 	}
-	if _, err := s.convs.AddCallback(ctx, c.conv.ID, Callback{Name: name, Contact: contact, Question: question}); err != nil {
-		s.log.Error("call-back", "conversation", c.conv.ID, "err", err)
-		c.sendError(ErrCodeUnavailable, m.ID)
+	if !s.allow(c, s.ipCallbacks, s.convCallbacks) {
+		s.log.Warn("call-back request rate limited", "conversation", c.conv.ID, "ip", c.ip)
+		c.sendErrorText(ErrCodeRateLimited, m.ID, manyCallbacksText)
 		return
 	}
-	c.sendJSON(callbackOKMsg{Type: "callback.ok", Text: callbackThanks})
+	_, err := s.convs.AddCallback(ctx, c.conv.ID, Callback{Name: name, Contact: contact, Question: question})
+	switch {
+	case errors.Is(err, ErrCallbackOpen): // the first request stays as it is
+		c.sendJSON(callbackOKMsg{Type: "callback.ok", Text: callbackAgain})
+	case err != nil:
+		s.log.Error("call-back", "conversation", c.conv.ID, "err", err)
+		c.sendError(ErrCodeUnavailable, m.ID)
+	default:
+		c.sendJSON(callbackOKMsg{Type: "callback.ok", Text: callbackThanks})
+	}
 }
 
 // watchWaits tells citizens who wait longer than the queue time-out so, with the
