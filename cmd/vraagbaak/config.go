@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -45,13 +47,20 @@ type Config struct {
 	OpeningHours   map[string]chat.Hours // VRAAGBAAK_OPENING_HOURS: "GM0363=ma-vr 08:30-17:00;*=ma-vr 09:00-17:00" (default: always open)
 	QueueTimeout   time.Duration         // VRAAGBAAK_QUEUE_TIMEOUT: a citizen waiting longer is offered a call-back (default 5m)
 	SessionTTL     time.Duration         // VRAAGBAAK_STAFF_SESSION_TTL: staff sessions expire after this idle time (default 8h)
-	SecureCookies  bool                  // VRAAGBAAK_SECURE_COOKIES: mark staff cookies Secure (default true unless VRAAGBAAK_ADDR is on localhost)
+	SecureCookies  bool                  // VRAAGBAAK_SECURE_COOKIES: mark staff cookies Secure (default true unless VRAAGBAAK_ADDR is a loopback address)
+	MetricsAddr    string                // VRAAGBAAK_METRICS_ADDR: where /metrics is served (default 127.0.0.1:9090; "" or "off": nowhere)
 
 	// The rule files, parsed and checked: VRAAGBAAK_GUARD_FILE and
 	// VRAAGBAAK_HANDOFF_FILE, or the embedded chat/guard.txt and chat/handoff.txt.
 	Rules       chat.Rules
 	GuardFile   string // "" for the embedded guard.txt
 	HandoffFile string // "" for the embedded handoff.txt
+
+	// Abuse limits of the citizens' websocket.
+	HelloTimeout        time.Duration // VRAAGBAAK_HELLO_TIMEOUT: a connection without hello is closed after this (default 10s)
+	MaxConnectionsPerIP int           // VRAAGBAAK_MAX_CONNECTIONS_PER_IP: open citizen connections from one address (default 200)
+	MaxConnections      int           // VRAAGBAAK_MAX_CONNECTIONS: open citizen connections in all (default 0: the file-descriptor limit minus a reserve)
+	NewConversationRate float64       // VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS: conversations started per minute from one address (default 20)
 }
 
 const embedderBuiltin = "builtin"
@@ -109,7 +118,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
 	default:
 		return cfg, fmt.Errorf("config: VRAAGBAAK_EMBEDDER must be builtin, ollama or openai, not %q", cfg.Embedder)
 	}
-	if err := cfg.loadServing(get); err != nil {
+	if err := cfg.loadServing(lookup, get); err != nil {
 		return cfg, err
 	}
 	if err := cfg.loadRules(get); err != nil {
@@ -180,7 +189,7 @@ func kindName(kind string) string {
 	return "guard rule"
 }
 
-func (cfg *Config) loadServing(get func(k, def string) string) error {
+func (cfg *Config) loadServing(lookup func(string) (string, bool), get func(k, def string) string) error {
 	cfg.Addr = get("VRAAGBAAK_ADDR", "localhost:8080")
 	var err error
 	if cfg.RetentionDays, err = strconv.Atoi(get("VRAAGBAAK_RETENTION_DAYS", "30")); err != nil || cfg.RetentionDays < 1 {
@@ -221,12 +230,46 @@ func (cfg *Config) loadServing(get func(k, def string) string) error {
 	if cfg.SessionTTL, err = time.ParseDuration(get("VRAAGBAAK_STAFF_SESSION_TTL", "8h")); err != nil || cfg.SessionTTL <= 0 {
 		return fmt.Errorf("config: VRAAGBAAK_STAFF_SESSION_TTL must be a positive duration such as 8h")
 	}
-	host, _, _ := strings.Cut(cfg.Addr, ":")
-	local := host == "" || host == "localhost" || strings.HasPrefix(host, "127.") || host == "[::1]"
-	if cfg.SecureCookies, err = strconv.ParseBool(get("VRAAGBAAK_SECURE_COOKIES", strconv.FormatBool(!local))); err != nil {
+	if cfg.SecureCookies, err = strconv.ParseBool(get("VRAAGBAAK_SECURE_COOKIES", strconv.FormatBool(!loopback(cfg.Addr)))); err != nil {
 		return fmt.Errorf("config: VRAAGBAAK_SECURE_COOKIES must be true or false")
 	}
+	cfg.MetricsAddr = "127.0.0.1:9090"
+	if v, ok := lookup("VRAAGBAAK_METRICS_ADDR"); ok {
+		cfg.MetricsAddr = strings.TrimSpace(v)
+	}
+	if strings.EqualFold(cfg.MetricsAddr, "off") {
+		cfg.MetricsAddr = ""
+	}
+	if _, _, err := net.SplitHostPort(cfg.MetricsAddr); cfg.MetricsAddr != "" && err != nil {
+		return fmt.Errorf("config: VRAAGBAAK_METRICS_ADDR must be host:port such as 127.0.0.1:9090, or off")
+	}
+	if cfg.HelloTimeout, err = time.ParseDuration(get("VRAAGBAAK_HELLO_TIMEOUT", "10s")); err != nil || cfg.HelloTimeout <= 0 {
+		return fmt.Errorf("config: VRAAGBAAK_HELLO_TIMEOUT must be a positive duration such as 10s")
+	}
+	if cfg.MaxConnectionsPerIP, err = strconv.Atoi(get("VRAAGBAAK_MAX_CONNECTIONS_PER_IP", "200")); err != nil || cfg.MaxConnectionsPerIP < 1 {
+		return fmt.Errorf("config: VRAAGBAAK_MAX_CONNECTIONS_PER_IP must be a whole number, 1 or more")
+	}
+	if cfg.MaxConnections, err = strconv.Atoi(get("VRAAGBAAK_MAX_CONNECTIONS", "0")); err != nil || cfg.MaxConnections < 0 {
+		return fmt.Errorf("config: VRAAGBAAK_MAX_CONNECTIONS must be a whole number (0: from the file-descriptor limit)")
+	}
+	if cfg.NewConversationRate, err = strconv.ParseFloat(get("VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS", "20"), 64); err != nil || cfg.NewConversationRate <= 0 {
+		return fmt.Errorf("config: VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS must be a positive number of conversations per minute")
+	}
 	return nil
+}
+
+// loopback reports whether addr (host:port) listens on loopback only: 127.0.0.0/8,
+// ::1 or localhost. ":8080" listens on every interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
 }
 
 // parseOrigins reads "GM0363=https://a.nl https://b.nl;*=https://c.nl".

@@ -67,7 +67,7 @@ func doc(sel string) string { return "document.querySelector(" + strconv.Quote(s
 func startDemo(t *testing.T, extra map[string]string) (base string, sites map[string]string, email, password string) {
 	t.Helper()
 	db := pgtest.New(t)
-	all := map[string]string{"DATABASE_URL": db.URL, "VRAAGBAAK_LOG_LEVEL": "warn"}
+	all := map[string]string{"DATABASE_URL": db.URL, "VRAAGBAAK_LOG_LEVEL": "warn", "VRAAGBAAK_METRICS_ADDR": "off"}
 	for k, v := range extra {
 		all[k] = v
 	}

@@ -43,6 +43,7 @@ func cmdLoad(ctx context.Context, a *app, args []string) error {
 	perClient := fs.Int("questions", 10, "questions each conversation asks, one after the other")
 	file := fs.String("questions-file", "", "file with one question per line (default: a built-in list)")
 	idle := fs.Int("idle", 0, "first open this many idle connections and report the server's memory per connection (from /metrics)")
+	metricsURL := fs.String("metrics-url", "http://"+a.cfg.MetricsAddr, "the server's metrics address (VRAAGBAAK_METRICS_ADDR), read by --idle")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,6 +61,11 @@ func cmdLoad(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	l := loader{base: u, municipality: *municipality, questions: questions}
+	if *idle > 0 {
+		if l.metrics, err = url.Parse(*metricsURL); err != nil || l.metrics.Host == "" {
+			return fmt.Errorf("load: --metrics-url must be an http address such as http://127.0.0.1:9090")
+		}
+	}
 	if *idle > 0 {
 		if err := l.idleConnections(ctx, *idle, a.stdout); err != nil {
 			return err
@@ -90,6 +96,7 @@ func readLines(path string) ([]string, error) {
 // loader drives a running chat service over its public websocket, as browsers would.
 type loader struct {
 	base         *url.URL
+	metrics      *url.URL // the server's metrics address, for --idle
 	municipality string
 	questions    []string
 }
@@ -263,7 +270,7 @@ func (l loader) idleConnections(ctx context.Context, n int, out io.Writer) error
 
 // rss reads process_resident_memory_bytes from the server's /metrics.
 func (l loader) rss(ctx context.Context) (float64, error) {
-	u := *l.base
+	u := *l.metrics
 	u.Path = "/metrics"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {

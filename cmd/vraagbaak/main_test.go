@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,6 @@ import (
 	"time"
 
 	"github.com/vraagbaak/vraagbaak/chat"
-
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
 )
 
@@ -64,6 +64,31 @@ func TestLoadConfig(t *testing.T) {
 		{name: "access log retention set", vars: map[string]string{"VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS": "730"}, check: func(c Config) bool { return c.AccessLogDays == 730 }},
 		{name: "access log shorter than conversations", vars: map[string]string{"VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS": "7"}, wantErr: "VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS must be a whole number of days, at least VRAAGBAAK_RETENTION_DAYS (30)"},
 		{name: "missing rule file", vars: map[string]string{"VRAAGBAAK_HANDOFF_FILE": "/nonexistent/handoff.txt"}, wantErr: "VRAAGBAAK_HANDOFF_FILE: open /nonexistent/handoff.txt"},
+		// Only a loopback address is local; ":8080" listens on every interface.
+		{name: "cookies secure on every interface", vars: map[string]string{"VRAAGBAAK_ADDR": ":8080"}, check: func(c Config) bool { return c.SecureCookies }},
+		{name: "cookies secure on 0.0.0.0", vars: map[string]string{"VRAAGBAAK_ADDR": "0.0.0.0:8080"}, check: func(c Config) bool { return c.SecureCookies }},
+		{name: "cookies secure on a host named 127.x", vars: map[string]string{"VRAAGBAAK_ADDR": "127.example.nl:8080"}, check: func(c Config) bool { return c.SecureCookies }},
+		{name: "cookies not secure on localhost", vars: map[string]string{}, check: func(c Config) bool { return !c.SecureCookies }},
+		{name: "cookies not secure on 127.0.0.2", vars: map[string]string{"VRAAGBAAK_ADDR": "127.0.0.2:8080"}, check: func(c Config) bool { return !c.SecureCookies }},
+		{name: "cookies not secure on ::1", vars: map[string]string{"VRAAGBAAK_ADDR": "[::1]:8080"}, check: func(c Config) bool { return !c.SecureCookies }},
+		{name: "metrics on loopback by default", vars: map[string]string{}, check: func(c Config) bool { return c.MetricsAddr == "127.0.0.1:9090" }},
+		{name: "metrics off", vars: map[string]string{"VRAAGBAAK_METRICS_ADDR": "off"}, check: func(c Config) bool { return c.MetricsAddr == "" }},
+		{name: "metrics empty", vars: map[string]string{"VRAAGBAAK_METRICS_ADDR": ""}, check: func(c Config) bool { return c.MetricsAddr == "" }},
+		{name: "bad metrics address", vars: map[string]string{"VRAAGBAAK_METRICS_ADDR": "metrics"}, wantErr: "VRAAGBAAK_METRICS_ADDR"},
+		{name: "trusted proxies", vars: map[string]string{"VRAAGBAAK_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7"}, check: func(c Config) bool { return len(c.TrustedProxies) == 2 }},
+		{name: "bad trusted proxy", vars: map[string]string{"VRAAGBAAK_TRUSTED_PROXIES": "proxy.example.nl"}, wantErr: "VRAAGBAAK_TRUSTED_PROXIES"},
+		{name: "trust proxy means loopback", vars: map[string]string{"VRAAGBAAK_TRUST_PROXY": "true"}, check: func(c Config) bool {
+			return len(c.TrustedProxies) == 2 && c.TrustedProxies.Contains(netip.MustParseAddr("127.0.0.1")) && !c.TrustedProxies.Contains(netip.MustParseAddr("10.0.0.1"))
+		}},
+		{name: "connection limits", vars: map[string]string{"VRAAGBAAK_MAX_CONNECTIONS_PER_IP": "50", "VRAAGBAAK_MAX_CONNECTIONS": "900", "VRAAGBAAK_HELLO_TIMEOUT": "5s", "VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS": "60"},
+			check: func(c Config) bool {
+				return c.MaxConnectionsPerIP == 50 && c.MaxConnections == 900 && c.HelloTimeout == 5*time.Second && c.NewConversationRate == 60
+			}},
+		{name: "connection limit defaults", vars: map[string]string{}, check: func(c Config) bool {
+			return c.MaxConnectionsPerIP == 200 && c.MaxConnections == 0 && c.HelloTimeout == 10*time.Second && c.NewConversationRate == 20
+		}},
+		{name: "bad connection cap", vars: map[string]string{"VRAAGBAAK_MAX_CONNECTIONS_PER_IP": "0"}, wantErr: "VRAAGBAAK_MAX_CONNECTIONS_PER_IP"},
+		{name: "bad hello timeout", vars: map[string]string{"VRAAGBAAK_HELLO_TIMEOUT": "soon"}, wantErr: "VRAAGBAAK_HELLO_TIMEOUT"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -59,13 +60,21 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	// The session cookie is sent to the staff console and the evaluator pages alike.
 	auth := staff.NewAuth(accounts, pool, staff.Config{SessionTTL: a.cfg.SessionTTL, Secure: a.cfg.SecureCookies,
 		TrustedProxies: a.cfg.TrustedProxies, CookiePath: "/"}, a.log)
+	maxConns := a.cfg.MaxConnections
+	if maxConns == 0 {
+		maxConns = connectionBudget(descriptorLimit())
+	}
 	srv := chat.NewServer(svc, convs, chat.ServerConfig{
-		AllowedOrigins:   a.cfg.AllowedOrigins,
-		IPRate:           a.cfg.IPRate,
-		ConversationRate: a.cfg.ConvRate,
-		TrustedProxies:   a.cfg.TrustedProxies,
-		OpeningHours:     a.cfg.OpeningHours,
-		QueueTimeout:     a.cfg.QueueTimeout,
+		HelloTimeout:        a.cfg.HelloTimeout,
+		MaxConnectionsPerIP: a.cfg.MaxConnectionsPerIP,
+		MaxConnections:      maxConns,
+		NewConversationRate: a.cfg.NewConversationRate,
+		AllowedOrigins:      a.cfg.AllowedOrigins,
+		IPRate:              a.cfg.IPRate,
+		ConversationRate:    a.cfg.ConvRate,
+		TrustedProxies:      a.cfg.TrustedProxies,
+		OpeningHours:        a.cfg.OpeningHours,
+		QueueTimeout:        a.cfg.QueueTimeout,
 		CheckSession: func(ctx context.Context, token string) error {
 			_, err := auth.Touch(ctx, token) // an agent at work stays logged in
 			return err
@@ -75,15 +84,7 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", srv)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := readiness(r.Context(), pool); err != nil {
-			a.log.Warn("not ready", "err", err)
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /readyz", readyHandler(pool, a.log))
 	mux.Handle("/", web.Handler(web.Options{Municipalities: municipalities, RetentionDays: a.cfg.RetentionDays}))
 	// Staff: login and session routes, the console page and its websocket.
 	auth.Routes(mux)
@@ -107,6 +108,18 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 		return fmt.Errorf("serve: %w", err)
 	}
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	// Metrics on an address of their own (loopback by default), never the public one.
+	var metrics *http.Server
+	var metricsLn net.Listener
+	if a.cfg.MetricsAddr != "" {
+		if metricsLn, err = (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("serve: metrics (VRAAGBAAK_METRICS_ADDR): %w", err)
+		}
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+		metrics = &http.Server{Handler: mm, ReadHeaderTimeout: 10 * time.Second}
+	}
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -116,7 +129,18 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	go func() { defer wg.Done(); a.retention(ctx, convs, auth, accessLog) }()
 
 	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "retention_days", a.cfg.RetentionDays,
-		"guard_file", orEmbedded(a.cfg.GuardFile, "guard.txt"), "handoff_file", orEmbedded(a.cfg.HandoffFile, "handoff.txt"))
+		"guard_file", orEmbedded(a.cfg.GuardFile, "guard.txt"), "handoff_file", orEmbedded(a.cfg.HandoffFile, "handoff.txt"),
+		"max_connections", maxConns, "max_connections_per_ip", a.cfg.MaxConnectionsPerIP)
+	if metrics != nil {
+		a.log.Info("serving metrics", "addr", "http://"+metricsLn.Addr().String()+"/metrics")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := metrics.Serve(metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.log.Error("metrics server", "err", err)
+			}
+		}()
+	}
 	fmt.Fprintf(a.stdout, "chat at http://%s/ (stop with Ctrl-C)\n", ln.Addr())
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -133,12 +157,43 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	if serr := hs.Shutdown(shutdownCtx); serr != nil && err == nil {
 		err = serr
 	}
+	if metrics != nil {
+		_ = metrics.Shutdown(shutdownCtx)
+	}
 	wg.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	a.log.Info("stopped")
 	return err
+}
+
+// readyHandler answers /readyz. Anyone may ask, so the answer is a plain status; why
+// the service is not ready (which names the database's user, host and port) goes to
+// the operators' log only.
+func readyHandler(pool *pgxpool.Pool, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := readiness(r.Context(), pool); err != nil {
+			log.Warn("not ready", "err", err)
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+}
+
+// connectionBudget is how many citizen connections may be open at once for a process
+// that may open limit file descriptors (0: unknown, no cap): the limit less a reserve
+// for the database pool, the listener, the staff consoles, health checks and pages.
+func connectionBudget(limit uint64) int {
+	if limit == 0 || limit > 1<<30 {
+		return 0
+	}
+	reserve := max(limit/10, 128)
+	if reserve >= limit {
+		return int(max(limit/2, 1))
+	}
+	return int(limit - reserve)
 }
 
 // readiness reports whether the database answers and its schema is current.
