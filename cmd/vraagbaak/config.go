@@ -42,6 +42,7 @@ type Config struct {
 	RetentionDays  int                   // VRAAGBAAK_RETENTION_DAYS (default 30): conversations and answers older than this are deleted
 	AccessLogDays  int                   // VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS (default 365, at least RetentionDays): transcript access log rows older than this are deleted
 	TrustedProxies throttle.Proxies      // VRAAGBAAK_TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed; VRAAGBAAK_TRUST_PROXY=true (deprecated) adds loopback
+	TrustProxy     bool                  // VRAAGBAAK_TRUST_PROXY was set (deprecated): serve warns
 	IPRate         float64               // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default 30)
 	ConvRate       float64               // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default 12)
 	OpeningHours   map[string]chat.Hours // VRAAGBAAK_OPENING_HOURS: "GM0363=ma-vr 08:30-17:00;*=ma-vr 09:00-17:00" (default: always open)
@@ -205,11 +206,10 @@ func (cfg *Config) loadServing(lookup func(string) (string, bool), get func(k, d
 	}
 	// Deprecated: VRAAGBAAK_TRUST_PROXY=true once took the first X-Forwarded-For entry,
 	// which the client writes. It now means "trust a proxy on this machine".
-	trustProxy, err := strconv.ParseBool(get("VRAAGBAAK_TRUST_PROXY", "false"))
-	if err != nil {
+	if cfg.TrustProxy, err = strconv.ParseBool(get("VRAAGBAAK_TRUST_PROXY", "false")); err != nil {
 		return fmt.Errorf("config: VRAAGBAAK_TRUST_PROXY (deprecated; use VRAAGBAAK_TRUSTED_PROXIES) must be true or false")
 	}
-	if trustProxy {
+	if cfg.TrustProxy {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, throttle.Loopback()...)
 	}
 	for name, dst := range map[string]*float64{"VRAAGBAAK_RATE_LIMIT_IP": &cfg.IPRate, "VRAAGBAAK_RATE_LIMIT_CONVERSATION": &cfg.ConvRate} {

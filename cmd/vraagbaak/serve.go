@@ -107,7 +107,8 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	// Idle keep-alive connections are closed after a while: each holds a descriptor.
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: nil}
 	// Metrics on an address of their own (loopback by default), never the public one.
 	var metrics *http.Server
 	var metricsLn net.Listener
@@ -131,6 +132,10 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "retention_days", a.cfg.RetentionDays,
 		"guard_file", orEmbedded(a.cfg.GuardFile, "guard.txt"), "handoff_file", orEmbedded(a.cfg.HandoffFile, "handoff.txt"),
 		"max_connections", maxConns, "max_connections_per_ip", a.cfg.MaxConnectionsPerIP)
+	if a.cfg.TrustProxy {
+		a.log.Warn("VRAAGBAAK_TRUST_PROXY is deprecated: it now trusts a proxy on loopback only; list your proxies in VRAAGBAAK_TRUSTED_PROXIES",
+			"trusted_proxies", fmt.Sprint(a.cfg.TrustedProxies))
+	}
 	if metrics != nil {
 		a.log.Info("serving metrics", "addr", "http://"+metricsLn.Addr().String()+"/metrics")
 		wg.Add(1)
