@@ -285,3 +285,43 @@ func TestIDsAndUnstorableText(t *testing.T) {
 		t.Errorf("after bad input: %+v", a)
 	}
 }
+
+// An IPv6 client may use any address of its /64: the network counts as one address.
+func TestIPv6NetworkIsOneAddress(t *testing.T) {
+	t.Parallel()
+	cs := newChatServer(t, chat.ServerConfig{TrustedProxies: throttle.Loopback(), MaxConnectionsPerIP: 2, HelloTimeout: time.Minute})
+	for i, tc := range []struct {
+		ip      string
+		refused bool
+	}{{"2001:db8:1:2::1", false}, {"2001:db8:1:2::2", false}, {"2001:db8:1:2:ffff::3", true}, {"2001:db8:1:3::1", false}} {
+		c, _, err := cs.from(tc.ip, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.refused {
+			if ce := closed(t, c); ce.Code != websocket.CloseTryAgainLater {
+				t.Errorf("connection %d from %s: close %d, want 1013", i+1, tc.ip, ce.Code)
+			}
+			continue
+		}
+		c.hello("")
+	}
+}
+
+// The question limit of a conversation holds across reconnects.
+func TestQuestionLimitSurvivesReconnect(t *testing.T) {
+	t.Parallel()
+	cs := newChatServer(t, chat.ServerConfig{ConversationRate: 6, IPRate: 1000}) // burst 3
+	c := cs.connect("")
+	token := c.hello("").Conversation
+	for i := range 3 {
+		c.ask(fmt.Sprintf("q%d", i), "Wat kost een paspoort?")
+	}
+	c.conn.Close()
+	c = cs.connect("")
+	c.hello(token)
+	c.send(map[string]any{"type": "question", "id": "q4", "text": "Wat kost een rijbewijs?"})
+	if m := c.read(); m.Type != "error" || m.Code != chat.ErrCodeRateLimited {
+		t.Errorf("fourth question after a reconnect: %+v, want rate_limited", m)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
-	"golang.org/x/time/rate"
 
 	"github.com/vraagbaak/vraagbaak/internal/pii"
 )
@@ -137,8 +137,7 @@ type client struct {
 	// Set by hello, then read-only.
 	conv      Conversation
 	wake      chan struct{} // a question was stored: the worker looks for questions to answer
-	convLimit *rate.Limiter
-	helloDone atomic.Bool // hello succeeded: the hello deadline no longer applies
+	helloDone atomic.Bool   // hello succeeded: the hello deadline no longer applies
 }
 
 func newClient(s *Server, conn *websocket.Conn, municipality, ip string) *client {
@@ -532,7 +531,6 @@ func (c *client) hello(m inMessage) bool {
 		history = []Message{}
 	}
 	c.helloDone.Store(true)
-	c.convLimit = rate.NewLimiter(rate.Limit(c.s.cfg.ConversationRate/60), max(int(c.s.cfg.ConversationRate/3), 3))
 	c.wake = make(chan struct{}, 1)
 	c.release(topic, mustJSON(welcomeMsg{Type: "welcome", Conversation: token, Resumed: resumed, State: conv.State, History: history}), lastSeq(history))
 
@@ -560,7 +558,7 @@ func (c *client) question(m inMessage) {
 	case utf8.RuneCountInString(text) > c.s.cfg.MaxQuestionRunes:
 		c.sendError(ErrCodeTooLong, m.ID)
 		return
-	case !c.s.ipLimits.Allow(c.ip, time.Now()) || !c.convLimit.Allow():
+	case !c.s.ipLimits.Allow(c.ip, time.Now()) || !c.s.convQuestions.Allow(strconv.FormatInt(c.conv.ID, 10), time.Now()):
 		c.sendError(ErrCodeRateLimited, m.ID)
 		return
 	}

@@ -122,8 +122,8 @@ type Server struct {
 	ipLimits *throttle.Keyed
 	// Limits per address (ip…) and per conversation (conv…) of what puts work before
 	// staff: new conversations, hand-off requests and call-back requests.
-	ipConversations, ipHandoffs, ipCallbacks *throttle.Keyed
-	convHandoffs, convCallbacks              *throttle.Keyed
+	ipConversations, ipHandoffs, ipCallbacks   *throttle.Keyed
+	convQuestions, convHandoffs, convCallbacks *throttle.Keyed // survive a reconnect
 
 	connsMu sync.Mutex
 	conns   map[string]int // open citizen connections per address
@@ -154,6 +154,7 @@ func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Me
 	s.ipConversations = throttle.NewKeyed(cfg.NewConversationRate, max(int(cfg.NewConversationRate/2), 3))
 	s.ipHandoffs = throttle.NewKeyed(cfg.HandoffIPRate, max(int(cfg.HandoffIPRate/2), 2))
 	s.ipCallbacks = throttle.NewKeyed(cfg.CallbackIPRate, max(int(cfg.CallbackIPRate/2), 2))
+	s.convQuestions = throttle.NewKeyed(cfg.ConversationRate, max(int(cfg.ConversationRate/3), 3))
 	s.convHandoffs = throttle.NewKeyed(cfg.HandoffConvRate, max(int(cfg.HandoffConvRate/2), 2))
 	s.convCallbacks = throttle.NewKeyed(cfg.CallbackConvRate, max(int(cfg.CallbackConvRate/2), 2))
 	s.conns = map[string]int{}
@@ -206,7 +207,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
-	ip := throttle.ClientIP(r, s.cfg.TrustedProxies)
+	ip := throttle.Bucket(throttle.ClientIP(r, s.cfg.TrustedProxies)) // limits count an IPv6 /64 as one address
 	refusal := s.admit(ip)
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {

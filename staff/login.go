@@ -71,7 +71,7 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) {
 		a.renderLogin(w, r, http.StatusForbidden, v)
 		return
 	}
-	ip := throttle.ClientIP(r, a.cfg.TrustedProxies)
+	ip := throttle.Bucket(throttle.ClientIP(r, a.cfg.TrustedProxies)) // an IPv6 /64 counts as one address
 	now := time.Now()
 	if !a.byIP.Allow(ip, now) || !a.byEmail.Allow(strings.ToLower(email), now) {
 		a.log.Warn("staff login rate limited", "ip", ip, "email_hash", emailHash(email))

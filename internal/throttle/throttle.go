@@ -140,3 +140,17 @@ func forwardedAddr(s string) (netip.Addr, bool) {
 	}
 	return netip.Addr{}, false
 }
+
+// Bucket is the key a client address's limits are counted under: an IPv4 address
+// itself, an IPv6 address its /64 network, since one household or site may use any
+// address in its /64 (and so would escape a limit per address).
+func Bucket(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		if err == nil {
+			return a.Unmap().String()
+		}
+		return ip
+	}
+	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
+}

@@ -86,3 +86,19 @@ func TestParseProxies(t *testing.T) {
 		t.Errorf("Contains is wrong for %v", ps)
 	}
 }
+
+func TestBucket(t *testing.T) {
+	for ip, want := range map[string]string{
+		"203.0.113.9":          "203.0.113.9",
+		"::ffff:203.0.113.9":   "203.0.113.9",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":      "2001:db8:1:3::/64",
+		"fe80::1%eth0":         "fe80::/64",
+		"not an address":       "not an address",
+	} {
+		if got := throttle.Bucket(ip); got != want {
+			t.Errorf("Bucket(%s) = %s, want %s", ip, got, want)
+		}
+	}
+}
