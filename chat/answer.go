@@ -54,9 +54,10 @@ type Answer struct {
 	Readability   Readability     `json:"readability"`
 	RefusalReason string          `json:"refusal_reason,omitempty"`
 	HandoffReason string          `json:"handoff_reason"`
-	HandoffTopic  string          `json:"handoff_topic,omitempty"` // the triage rule group, for staff
-	Priority      int             `json:"priority,omitempty"`      // of a hand-off: 1 emergency … 5 complex
-	Answerer      string          `json:"answerer"`                // "builtin-extractive" or the model's name
+	HandoffTopic  string          `json:"handoff_topic,omitempty"`  // the triage rule group, for staff
+	HandoffSource string          `json:"handoff_source,omitempty"` // what decided the hand-off: "rules zelfdoding", "detector suicide 0.87"
+	Priority      int             `json:"priority,omitempty"`       // of a hand-off: 1 emergency … 5 complex
+	Answerer      string          `json:"answerer"`                 // "builtin-extractive" or the model's name
 	Passages      []retrieval.Hit `json:"-"`
 	Timings       Timings         `json:"timings_ms"`
 }

@@ -20,7 +20,8 @@ const (
 	ReasonNone              HandoffReason = ""
 	ReasonEmergencySuicide  HandoffReason = "emergency_suicide"
 	ReasonEmergencyViolence HandoffReason = "emergency_violence"
-	ReasonSensitive         HandoffReason = "sensitive" // crisis, fraud accusation, complaint, anger
+	ReasonEmergencyDanger   HandoffReason = "emergency_danger" // acute danger to life: 112
+	ReasonSensitive         HandoffReason = "sensitive"        // crisis, fraud accusation, complaint, anger
 	ReasonPersonal          HandoffReason = "personal"
 	ReasonRequest           HandoffReason = "request"
 	ReasonComplex           HandoffReason = "complex"
@@ -28,14 +29,14 @@ const (
 
 // Emergency reports whether the reason is one of the emergencies.
 func (r HandoffReason) Emergency() bool {
-	return r == ReasonEmergencySuicide || r == ReasonEmergencyViolence
+	return r == ReasonEmergencySuicide || r == ReasonEmergencyViolence || r == ReasonEmergencyDanger
 }
 
 // priority returns 1 for the emergencies, 2 sensitive, 3 personal,
 // 4 request, 5 complex, and 0 for none or an unknown reason.
 func (r HandoffReason) priority() int {
 	switch r {
-	case ReasonEmergencySuicide, ReasonEmergencyViolence:
+	case ReasonEmergencySuicide, ReasonEmergencyViolence, ReasonEmergencyDanger:
 		return 1
 	case ReasonSensitive:
 		return 2
@@ -61,9 +62,11 @@ func (r HandoffReason) rank() int {
 // Triage is the decision for one question.
 type Triage struct {
 	Reason   HandoffReason
-	Priority int    // 1 (emergency) … 5 (complex); 0 when Reason is none
-	Topic    string // the rule group that matched, e.g. "uitzetting", "klacht", for staff and evaluators
-	Message  string // the Dutch text shown to the citizen: for emergencies the numbers first; for the others a short B1 sentence why a colleague of the municipality helps better. Whether one can come now is added at the hand-off.
+	Priority int     // 1 (emergency) … 5 (complex); 0 when Reason is none
+	Topic    string  // the rule group that matched, e.g. "uitzetting", "klacht", or for the detector "detector_" and its class, for staff and evaluators
+	Source   string  // what decided: "rules" or "detector" (Rules.Triage)
+	Score    float64 // for the detector: the probability that decided, 0..1
+	Message  string  // the Dutch text shown to the citizen: for emergencies the numbers first; for the others a short B1 sentence why a colleague of the municipality helps better. Whether one can come now is added at the hand-off.
 }
 
 // topicRepeatedFailures is the Topic of a ReasonComplex triage caused by
@@ -104,7 +107,7 @@ func (h *HandoffRules) Triage(question string, recentFailures int) Triage {
 	if reason == ReasonNone {
 		return Triage{}
 	}
-	return Triage{Reason: reason, Priority: reason.priority(), Topic: topic, Message: handoffMessages[reason]}
+	return Triage{Reason: reason, Priority: reason.priority(), Topic: topic, Message: handoffMessages[reason], Source: TriageRules}
 }
 
 // Summary describes the rules in one line: their groups and counts.
@@ -118,7 +121,7 @@ func (h *HandoffRules) Summary() string {
 		except += len(g.except)
 	}
 	var parts []string
-	for _, r := range []HandoffReason{ReasonEmergencySuicide, ReasonEmergencyViolence, ReasonSensitive, ReasonPersonal, ReasonRequest, ReasonComplex} {
+	for _, r := range []HandoffReason{ReasonEmergencySuicide, ReasonEmergencyViolence, ReasonEmergencyDanger, ReasonSensitive, ReasonPersonal, ReasonRequest, ReasonComplex} {
 		if byReason[r] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", r, byReason[r]))
 		}
@@ -136,6 +139,8 @@ var handoffMessages = map[HandoffReason]string{
 		"Is er direct gevaar? Bel 112.",
 	ReasonEmergencyViolence: "Bel Veilig Thuis via 0800-2000 (gratis, dag en nacht). Dat mag ook als u twijfelt. " +
 		"Is er direct gevaar? Bel 112.",
+	ReasonEmergencyDanger: "Bel meteen 112 (gratis, dag en nacht). Dan komen ambulance, brandweer of politie. " +
+		"Blijf veilig en doe wat de meldkamer zegt.",
 	ReasonSensitive: "Dit is belangrijk. Een medewerker van de gemeente kan u hier beter mee helpen dan ik.",
 	ReasonPersonal:  "Ik kan uw eigen gegevens en aanvragen niet zien. Een medewerker van de gemeente kan dat wel.",
 	ReasonRequest:   "U wilt graag met een medewerker van de gemeente praten.",
@@ -439,7 +444,7 @@ func oneEdit(a, b string) bool {
 
 // handoffReasons are the reasons a [reason topic] section may name.
 var handoffReasons = map[HandoffReason]bool{
-	ReasonEmergencySuicide: true, ReasonEmergencyViolence: true, ReasonSensitive: true,
+	ReasonEmergencySuicide: true, ReasonEmergencyViolence: true, ReasonEmergencyDanger: true, ReasonSensitive: true,
 	ReasonPersonal: true, ReasonRequest: true, ReasonComplex: true,
 }
 

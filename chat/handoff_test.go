@@ -47,7 +47,7 @@ func TestParseHandoffRulesErrors(t *testing.T) {
 		want      []string // each a line of the error
 	}{
 		{"rule before section", "klacht\n[sensitive klacht]\nklacht", []string{"h.txt:1: rule before the first section"}},
-		{"unknown reason", "[info]\nwat is\n[spoedd zelfdoding]\nzelfmoord", []string{`h.txt:3: unknown reason "spoedd" (known: emergency_suicide, emergency_violence, sensitive, personal, request, complex)`}},
+		{"unknown reason", "[info]\nwat is\n[spoedd zelfdoding]\nzelfmoord", []string{`h.txt:3: unknown reason "spoedd" (known: emergency_suicide, emergency_violence, emergency_danger, sensitive, personal, request, complex)`}},
 		{"no topic", "[sensitive]\nklacht", []string{"h.txt:1: want [reason topic] or [info], got [sensitive]"}},
 		{"bad topic", "[sensitive Klacht]\nklacht", []string{`h.txt:1: topic "Klacht" is not a snake_case code`}},
 		{"duplicate topic", "[sensitive a]\nx\n[request a]\ny", []string{`h.txt:3: topic "a" appears twice (first at line 1)`}},
@@ -309,7 +309,7 @@ func TestTriageQuestion(t *testing.T) {
 
 func TestHandoffReasonEmergency(t *testing.T) {
 	for r := range handoffReasons {
-		want := r == ReasonEmergencySuicide || r == ReasonEmergencyViolence
+		want := r == ReasonEmergencySuicide || r == ReasonEmergencyViolence || r == ReasonEmergencyDanger
 		if r.Emergency() != want {
 			t.Errorf("%s.Emergency() = %v, want %v", r, r.Emergency(), want)
 		}
@@ -410,19 +410,25 @@ func TestHandoffLabelledSet(t *testing.T) {
 		minPrecision, minRecall, minReason float64
 		minCases, minNoHandoff             int
 	}{
-		// Measured: precision 1.000, recall 0.990, reason accuracy 1.000.
+		// Measured with the crisis detector (Rules.Triage): precision 1.000,
+		// recall 1.000, reason accuracy 1.000 (rules alone: 1.000, 0.991,
+		// 1.000). The detector learnt from this file (chat/crisis/handoff_rules.jsonl).
 		{"handoff.jsonl", 0.97, 0.97, 0.97, 80, 25},
-		// Measured: precision 1.000, recall 0.900, reason accuracy 1.000.
+		// Measured with the detector: precision 1.000, recall 0.952, reason
+		// accuracy 1.000 (rules alone: 1.000, 0.905, 0.947). Not trained on.
 		{"handoff_heldout.jsonl", 0.90, 0.85, 0.90, 30, 10},
 	}
-	h := defaultHandoff(t)
+	r := defaultRules(t)
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			cases := readHandoffCases(t, "testdata/"+tt.file, tt.minCases, tt.minNoHandoff)
 			var tp, fp, fn, tn, reasonOK int
 			for _, c := range cases {
-				got := h.Triage(c.Q, c.Failures)
-				_, rule := h.match(c.Q)
+				got := r.Triage(c.Q, c.Failures)
+				_, rule := r.Handoff.match(c.Q)
+				if got.Source == TriageDetector {
+					rule = got.describe()
+				}
 				switch {
 				case c.Reason != ReasonNone && got.Reason != ReasonNone:
 					tp++

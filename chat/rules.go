@@ -13,9 +13,11 @@ import (
 type Rules struct {
 	Guard   *GuardRules
 	Handoff *HandoffRules
+	Crisis  *CrisisDetector // recognises what the hand-off rules miss (crisis.go)
 }
 
-// DefaultRules parses the embedded guard.txt and handoff.txt.
+// DefaultRules parses the embedded guard.txt and handoff.txt, with the crisis
+// detector learning from the embedded phrasings.
 func DefaultRules() (Rules, error) {
 	g, err := DefaultGuardRules()
 	if err != nil {
@@ -25,7 +27,11 @@ func DefaultRules() (Rules, error) {
 	if err != nil {
 		return Rules{}, err
 	}
-	return Rules{Guard: g, Handoff: h}, nil
+	c, err := NewCrisisDetector()
+	if err != nil {
+		return Rules{}, err
+	}
+	return Rules{Guard: g, Handoff: h, Crisis: c}, nil
 }
 
 // Kinds of rule file, as DetectRuleKind names them.

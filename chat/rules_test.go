@@ -33,14 +33,14 @@ func TestDefaultRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Guard == nil || r.Handoff == nil {
+	if r.Guard == nil || r.Handoff == nil || r.Crisis == nil {
 		t.Fatalf("DefaultRules() = %+v", r)
 	}
 }
 
 // A service without rules refuses to answer rather than answer unguarded.
 func TestServiceWithoutRules(t *testing.T) {
-	for _, rules := range []Rules{{}, {Guard: defaultGuard(t)}, {Handoff: defaultHandoff(t)}} {
+	for _, rules := range []Rules{{}, {Guard: defaultGuard(t)}, {Handoff: defaultHandoff(t)}, {Guard: defaultGuard(t), Handoff: defaultHandoff(t)}} {
 		_, _, err := (&Service{rules: rules}).Answer(context.Background(), Request{Question: "ik wil niet meer leven"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "no rules") {
 			t.Errorf("Answer with rules %+v: err = %v, want one saying there are no rules", rules, err)

@@ -94,24 +94,13 @@ func (s *Service) Ask(ctx context.Context, question, municipality string, onDelt
 func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string)) (Answer, string, error) {
 	start := time.Now()
 	question := strings.TrimSpace(req.Question)
-	if s.rules.Guard == nil || s.rules.Handoff == nil {
-		return Answer{}, question, errors.New("chat: ask: the service has no rules (Rules.Guard and Rules.Handoff must be set)")
+	if s.rules.Guard == nil || s.rules.Handoff == nil || s.rules.Crisis == nil {
+		return Answer{}, question, errors.New("chat: ask: the service has no rules (Rules.Guard, Rules.Handoff and Rules.Crisis must be set)")
 	}
-	// Emergencies first; then what the assistant must not do (help with fraud, write
-	// letters in the municipality's name, …); then the other reasons for a person.
-	t := s.rules.Handoff.Triage(question, 0)
-	if t.Reason.Emergency() {
-		a := handoff(t)
-		a.Timings.Total = ms(time.Since(start))
-		return a, question, nil
-	}
-	if refuse, reason := s.rules.Guard.Refuse(question); refuse {
-		a := Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
-		a.Timings.Total = ms(time.Since(start))
-		return a, question, nil
-	}
-	if t.Reason != ReasonNone {
-		a := handoff(t)
+	if a, ok := s.rules.decide(question); ok {
+		if a.Outcome == Handoff && strings.HasPrefix(a.HandoffSource, TriageDetector) {
+			s.log.Info("triage", "source", a.HandoffSource, "reason", a.HandoffReason)
+		}
 		a.Timings.Total = ms(time.Since(start))
 		return a, question, nil
 	}
@@ -129,7 +118,7 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	a := s.answer(ctx, search, hits, onDelta)
 	if a.Outcome == Refused && req.RecentFailures > 0 {
 		// The second question in a row without a reliable answer: a person takes over.
-		t := s.rules.Handoff.Triage(question, req.RecentFailures+1)
+		t := s.rules.Triage(question, req.RecentFailures+1)
 		a = handoff(t)
 	}
 	a.Passages = hits
@@ -137,10 +126,27 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	return a, search, nil
 }
 
+// decide returns the answer when the rules decide the question before any search:
+// emergencies first; then what the assistant must not do (help with fraud, write
+// letters in the municipality's name, …); then the other reasons for a person.
+func (r Rules) decide(question string) (Answer, bool) {
+	t := r.Triage(question, 0)
+	if t.Reason.Emergency() {
+		return handoff(t), true
+	}
+	if refuse, reason := r.Guard.Refuse(question); refuse {
+		return Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}, true
+	}
+	if t.Reason != ReasonNone {
+		return handoff(t), true
+	}
+	return Answer{}, false
+}
+
 // handoff is the answer that hands the conversation to a person.
 func handoff(t Triage) Answer {
 	return Answer{Outcome: Handoff, Text: t.Message, HandoffReason: string(t.Reason), HandoffTopic: t.Topic,
-		Priority: t.Priority, Answerer: ExtractiveName}
+		HandoffSource: t.describe(), Priority: t.Priority, Answerer: ExtractiveName}
 }
 
 // failed reports whether an answer counts as a failure toward a hand-off for

@@ -150,6 +150,10 @@ func (cfg *Config) loadRules(get func(k, def string) string) error {
 	if err != nil {
 		return fmt.Errorf("config: VRAAGBAAK_HANDOFF_FILE: %w", err)
 	}
+	// The crisis detector learns from the embedded phrasings on first use.
+	if cfg.Rules.Crisis, err = chat.NewCrisisDetector(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
 	return nil
 }
 

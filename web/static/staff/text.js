@@ -84,6 +84,7 @@ export const priorities = {
 export const reasons = {
   emergency_suicide: "zelfdoding (113)",
   emergency_violence: "geweld (Veilig Thuis)",
+  emergency_danger: "direct gevaar (112)",
   sensitive: "gevoelig onderwerp",
   personal: "persoonlijke situatie",
   request: "vraagt om een medewerker",
@@ -96,9 +97,14 @@ export function priorityLabel(p) {
 }
 
 // reasonLabel returns the reason in words, with the topic when it adds something:
-// "gevoelig onderwerp: uitzetting".
+// "gevoelig onderwerp: uitzetting"; "direct gevaar (112) · detector" when the crisis
+// detector recognised it.
 export function reasonLabel(reason, topic) {
   const r = reasons[reason] || String(reason || "").replace(/_/g, " ");
+  if (String(topic || "").startsWith("detector_")) {
+    // Recognised by the crisis detector rather than a rule (chat/crisis.go).
+    return `${r} · detector`;
+  }
   const t = String(topic || "").replace(/_/g, " ").trim();
   if (t === "" || t === "verzoek" || r.includes(t)) {
     return r;
