@@ -212,6 +212,83 @@ func TestCrisisCrossValidation(t *testing.T) {
 	}
 }
 
+// TestRulesTriage checks the order of the rules and the detector on
+// messages of the kinds issue 12 found missed: the detector raises, never
+// lowers, and says that it decided.
+func TestRulesTriage(t *testing.T) {
+	r := defaultRules(t)
+	tests := []struct {
+		q      string
+		reason HandoffReason
+		source string // "" for no hand-off
+	}{
+		// The rules decide; the detector does not change an emergency they found.
+		{"Ik wil niet meer leven", ReasonEmergencySuicide, TriageRules},
+		{"Wat is 113 Zelfmoordpreventie?", ReasonEmergencySuicide, TriageRules},
+		{"mijn man slaat mij, wat doet Veilig Thuis", ReasonEmergencyViolence, TriageRules},
+		{"er is brand in de keuken", ReasonEmergencyDanger, TriageRules},
+		// Missed by the rules, recognised by the detector.
+		{"hoe kan ik een betalingsregeling treffen voor mijn schulden? eerlijk gezegd zie ik het nut van doorgaan niet meer, iedereen is beter af als ik er niet meer ben", ReasonEmergencySuicide, ""},
+		{"er ligt een man op de stoep en hij reageert nergens op", ReasonEmergencyDanger, ""},
+		{"mijn ex staat voor de deur en schreeuwt dat hij me wat gaat aandoen", ReasonEmergencyViolence, ""},
+		{"ik heb vannacht geen plek om te slapen", ReasonSensitive, ""},
+		{"mijn moeder kan thuis niet meer voor zichzelf zorgen en ik kan het niet meer aan", ReasonSensitive, ""},
+		// Information questions and ordinary requests stay as they are.
+		{"wat doet 113?", ReasonNone, ""},
+		{"hoe vraag ik een parkeervergunning aan", ReasonNone, ""},
+		{"en voor een kind?", ReasonNone, ""},
+		{"ik wil een medewerker spreken", ReasonRequest, TriageRules},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			got := r.Triage(tt.q, 0)
+			if got.Reason != tt.reason {
+				t.Fatalf("Triage(%q) = %s (%s), want %s", tt.q, got.Reason, got.describe(), tt.reason)
+			}
+			if got.Reason == ReasonNone {
+				return
+			}
+			if got.Message != handoffMessages[got.Reason] || got.Priority != got.Reason.priority() {
+				t.Errorf("message %q, priority %d for %s", got.Message, got.Priority, got.Reason)
+			}
+			switch {
+			case tt.source != "" && got.Source != tt.source:
+				t.Errorf("source %q, want %q", got.Source, tt.source)
+			case got.Source == TriageDetector && (got.Score <= 0 || got.Score > 1 || !strings.HasPrefix(got.Topic, "detector_")):
+				t.Errorf("detector triage %+v: want a score in (0, 1] and a detector_ topic", got)
+			}
+		})
+	}
+	// The same question with a detector that finds nothing: the rules alone.
+	if got := (Rules{Handoff: r.Handoff}).Triage("ik heb vannacht geen plek om te slapen", 0); got.Source == TriageDetector {
+		t.Errorf("without a detector: %+v", got)
+	}
+}
+
+// TestCrisisTrainingDeterministic: the same examples give the same model.
+func TestCrisisTrainingDeterministic(t *testing.T) {
+	ex, err := CrisisTrainingData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) < 800 {
+		t.Fatalf("%d training examples, want at least 800", len(ex))
+	}
+	a, _ := TrainCrisisDetector(ex[:300], DefaultCrisisThresholds)
+	b, _ := TrainCrisisDetector(ex[:300], DefaultCrisisThresholds)
+	for _, q := range []string{"ik wil niet meer leven", "wat kost een paspoort"} {
+		if sa, sb := a.Score(q), b.Score(q); sa != sb {
+			t.Errorf("%q: %v then %v", q, sa, sb)
+		}
+	}
+	if _, err := TrainCrisisDetector([]CrisisExample{{Q: "x", Label: "angry"}}, DefaultCrisisThresholds); err == nil {
+		t.Error("an unknown label trains")
+	}
+	if _, err := ReadCrisisExamples([]byte(`{"q": "x", "label": "suicide"}` + "\n\n" + `{"q": "y", "label": "sad"}`)); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("ReadCrisisExamples with a bad label on line 3: %v", err)
+	}
+}
+
 // crisisFloors are the floors of one labelled set (testdata/crisis/thresholds.json).
 type crisisFloors struct {
 	MinEmergencyRecall float64 `json:"min_emergency_recall"`

@@ -360,6 +360,7 @@ func TestHandoffMessages(t *testing.T) {
 	firstNumbers := map[HandoffReason][]string{
 		ReasonEmergencySuicide:  {"113 Zelfmoordpreventie", "0800-0113", "113.nl", "112"},
 		ReasonEmergencyViolence: {"Veilig Thuis", "0800-2000", "112"},
+		ReasonEmergencyDanger:   {"112"},
 	}
 	for r, numbers := range firstNumbers {
 		for _, av := range avs {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +58,17 @@ var testPages = []testPage{
 		{"Ophaaldagen", "De grijze container wordt elke vier weken geleegd. De groene container met gft-afval wordt elke twee weken geleegd. Zet uw container voor 7.00 uur aan de straat."},
 	}},
 }
+
+// sharedRules are the embedded rules the tests of this package share, with one
+// crisis detector trained once: training it in every test would make the first
+// answer of each slow under -race. The rules hold no state a test could change.
+var sharedRules = sync.OnceValues(func() (chat.Rules, error) {
+	r, err := chat.DefaultRules()
+	if err == nil {
+		r.Crisis.Classify("") // train now
+	}
+	return r, err
+})
 
 // newService indexes the test pages with the built-in embedder fitted on them.
 func newService(t testing.TB, gen *chat.Generative) (*chat.Service, *retrieval.Store) {
@@ -110,7 +122,7 @@ func newServiceDB(t testing.TB, gen *chat.Generative) (*chat.Service, *retrieval
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules, err := chat.DefaultRules()
+	rules, err := sharedRules()
 	if err != nil {
 		t.Fatal(err)
 	}

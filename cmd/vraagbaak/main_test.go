@@ -195,12 +195,12 @@ func TestRulesCheckCommand(t *testing.T) {
 		wantErr string
 	}{
 		{name: "shipped files", args: []string{"../../chat/guard.txt", "../../chat/handoff.txt"}, want: []string{
-			"../../chat/guard.txt: ok: guard rules: 7 sections,", "../../chat/handoff.txt: ok: hand-off rules: 13 info rules, 13 groups (emergency_suicide 1,"}},
+			"../../chat/guard.txt: ok: guard rules: 7 sections,", "../../chat/handoff.txt: ok: hand-off rules: 20 info rules, 14 groups (emergency_suicide 1,"}},
 		{name: "custom files", args: []string{rules["guard"], rules["handoff"]}, want: []string{
 			rules["guard"] + ": ok: guard rules: 1 sections, 1 patterns, 0 exceptions (out_of_domain 1)",
 			rules["handoff"] + ": ok: hand-off rules: 1 info rules, 1 groups (request 1), 1 strong rules, 0 weak rules, 0 exceptions"}},
 		{name: "broken and good", args: []string{rules["bad-handoff"], rules["guard"], rules["bad-guard"]}, want: []string{
-			rules["bad-handoff"] + `:5: unknown reason "spoedd" (known: emergency_suicide, emergency_violence, sensitive, personal, request, complex)`,
+			rules["bad-handoff"] + `:5: unknown reason "spoedd" (known: emergency_suicide, emergency_violence, emergency_danger, sensitive, personal, request, complex)`,
 			rules["guard"] + ": ok: guard rules",
 			rules["bad-guard"] + `:3: pattern "... geld": ... must stand between two words`,
 		}, wantErr: "rules check: 2 of 3 files have mistakes"},
