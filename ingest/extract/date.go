@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 // isoLayouts are the machine-readable date layouts of <meta>, JSON-LD and <time datetime>.
@@ -146,4 +148,80 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// modifiedPrefixes start a line that only states when the page was changed.
+var modifiedPrefixes = []string{
+	"laatst", "gewijzigd", "bijgewerkt", "aangepast", "geactualiseerd", "datum", "wijziging",
+	"pagina", "deze pagina", "last", "updated",
+}
+
+// time records the datetime of a <time> element. One marked as the modification date
+// (itemprop="dateModified", or a class such as "modified") becomes the page date.
+func (r *renderer) time(n *html.Node) {
+	dt := strings.TrimSpace(attr(n, "datetime"))
+	if dt == "" {
+		return
+	}
+	r.times = append(r.times, dt)
+	r.paraTime = dt
+	if strings.EqualFold(attr(n, "itemprop"), "dateModified") || modifiedClass(attr(n, "class")) {
+		if t, ok := parseDate(dt); ok && r.modified.IsZero() {
+			r.modified = t
+		}
+	}
+}
+
+func modifiedClass(class string) bool {
+	c := strings.ToLower(class)
+	return strings.Contains(c, "modified") || strings.Contains(c, "updated") || strings.Contains(c, "gewijzigd")
+}
+
+// modifiedLine reads a short line that only says when the page was last changed.
+func modifiedLine(p string) (time.Time, bool) {
+	if len(p) > 100 {
+		return time.Time{}, false
+	}
+	lower := asciiLower(p)
+	for _, prefix := range modifiedPrefixes {
+		if strings.HasPrefix(lower, prefix) {
+			return modifiedFromText(p)
+		}
+	}
+	return time.Time{}, false
+}
+
+// modifiedInBlocks returns the date of the first block of n (a paragraph, a footer line)
+// that only says when the page was last changed.
+func modifiedInBlocks(n *html.Node) time.Time {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if hardChrome[n.Data] {
+				return
+			}
+		}
+		block := n.Type == html.ElementNode && !inlineTags[n.Data]
+		if block {
+			b.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if block {
+			b.WriteByte('\n')
+		}
+	}
+	walk(n)
+	for _, line := range strings.Split(b.String(), "\n") {
+		if t, ok := modifiedLine(collapse(line)); ok {
+			return t
+		}
+	}
+	return time.Time{}
 }
