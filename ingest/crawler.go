@@ -1,3 +1,9 @@
+// Package ingest fills the index: it reads the sources file, crawls each source's
+// pages (host allow-list, robots.txt, sitemaps, per-host politeness, conditional GET,
+// retries), has ingest/extract turn each page into sections and chunks, and keeps the
+// chunks' vectors in step with the configured embedder (the built-in retrieval/lsa
+// model, fitted on the corpus, or an embedding service). It runs no SQL of its own:
+// everything is written through retrieval. cmd imports it; chat never does.
 package ingest
 
 import (

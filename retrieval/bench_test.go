@@ -119,8 +119,9 @@ func randomUnit(rng *rand.Rand, around []float32, noise float64) []float32 {
 
 // BenchmarkSearch compares retrieval.Search (here SearchVector: the question's vector
 // is given, as embedding is not the subject) with the same single SQL statement run
-// directly with pgx in the same protocol mode, planned for each question (raw-sql), and with the hybrid statement of PERF-FLOOR.md, which
-// ranks every full-text match (floor-sql), on 100,000 generated chunks
+// directly with pgx in the same protocol mode, planned for each question (raw-sql),
+// and with the plain hybrid statement (floorSQL), which ranks every full-text match
+// (floor-sql), on 100,000 generated chunks
 // (VRAAGBAAK_BENCH_CHUNKS to change). Every word of the generated questions is in a
 // quarter to four fifths of the chunks: the case that made ranking every match slow.
 // It reports p50 and p95 per query. `make bench` runs it.
@@ -198,8 +199,9 @@ func BenchmarkSearch(b *testing.B) {
 	})
 }
 
-// floorSQL is the hybrid statement PERF-FLOOR.md measured: both top-50 lists, the full
-// text ranked with ts_rank_cd over all matches, fused by reciprocal rank (k=60).
+// floorSQL is the plain hybrid statement, the floor the application's search is compared
+// with: both top-50 lists, the full text ranked with ts_rank_cd over all matches, fused
+// by reciprocal rank (k=60).
 const floorSQL = `
 WITH text AS (
 	SELECT id, row_number() OVER (ORDER BY r DESC, id) AS rank

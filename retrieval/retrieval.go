@@ -1,7 +1,8 @@
-// Package retrieval owns the searchable index: sources, documents, their chunks with
-// full-text vectors and embeddings, and the embedder seam. ingest writes through it;
-// chat and eval read through it. It may import internal/postgres and retrieval/lsa, and
-// nothing else of the project.
+// Package retrieval owns the searchable index: sources, documents, crawled addresses,
+// their chunks with full-text vectors and embeddings, the recorded embedder, ingest
+// runs and the term statistics behind typo repair, and the embedder seam. ingest
+// writes through it; the answering code, eval and cmd read through it. Of the project
+// it imports only internal/dutch.
 package retrieval
 
 import (

@@ -66,22 +66,24 @@ type Fusion struct {
 var DefaultFusion = Fusion{K: 10, TextWeight: 1.3, MunicipalBoost: 1.2}
 
 // Hit is one chunk found, with its page and its scores.
+// Its fields are scanned by column name (the db tags), so that reordering the
+// statement's columns cannot fill one string field with another's text.
 type Hit struct {
-	ChunkID      int64
-	DocumentID   int64
-	URL          string // canonical URL of the page
-	Anchor       string // section anchor, "" if none
-	Title        string
-	Headings     string
-	Body         string
-	Municipality string // "" for national pages
-	CheckedAt    time.Time
-	ModifiedAt   *time.Time
-	TextRank     int     // 1-based rank in the full-text ranking, 0 if not in it
-	TextScore    float64 // share of the question's words, with title and density (see searchSQL)
-	VectorRank   int     // 1-based rank in the vector ranking, 0 if not in it
-	VectorScore  float64 // cosine similarity, 0 if not in it
-	Score        float64 // fused score, with the municipal boost
+	ChunkID      int64      `db:"chunk_id"`
+	DocumentID   int64      `db:"document_id"`
+	URL          string     `db:"url"`    // canonical URL of the page
+	Anchor       string     `db:"anchor"` // section anchor, "" if none
+	Title        string     `db:"title"`
+	Headings     string     `db:"headings"`
+	Body         string     `db:"body"`
+	Municipality string     `db:"municipality"` // "" for national pages
+	CheckedAt    time.Time  `db:"checked_at"`
+	ModifiedAt   *time.Time `db:"modified_at"`
+	TextRank     int        `db:"text_rank"`    // 1-based rank in the full-text ranking, 0 if not in it
+	TextScore    float64    `db:"text_score"`   // share of the question's words, with title and density (see searchSQL)
+	VectorRank   int        `db:"vector_rank"`  // 1-based rank in the vector ranking, 0 if not in it
+	VectorScore  float64    `db:"vector_score"` // cosine similarity, 0 if not in it
+	Score        float64    `db:"score"`        // fused score, with the municipal boost
 }
 
 // CitationURL is the page URL with the section anchor, for a citation.
@@ -93,9 +95,11 @@ func (h Hit) CitationURL() string {
 }
 
 // textPool bounds how many chunks the full-text side ranks. A frequent word matches a
-// large share of a big index, and ranking every match was what made search slow (see
-// PERF-FLOOR.md); beyond this many matches the full text ranks an arbitrary subset of
-// them, where the vectors carry the search anyway. On the sample sites no question
+// large share of a big index, and ranking every match was what made search slow (at
+// 100,000 chunks a frequent Dutch word matches thousands, and ts_rank_cd over all of
+// them took the hybrid statement's p95 to ~90 ms on 2 cores, against ~7 ms for the
+// vector side alone); beyond this many matches the full text ranks an arbitrary subset
+// of them, where the vectors carry the search anyway. On the sample sites no question
 // comes near it. Reading the text vectors of the pool is most of the statement's time
 // at 100,000 chunks: 500 instead of 1,000 took a warm statement from 20 to 13 ms.
 const textPool = 500
@@ -192,8 +196,8 @@ WITH all_match AS MATERIALIZED (
 		row_number() OVER (PARTITION BY f.document_id ORDER BY f.fused DESC, f.chunk_fused DESC, f.id) AS nth
 	FROM fused f
 )
-SELECT r.id, r.document_id, d.url, c.anchor, c.title, c.headings, c.body, coalesce(c.municipality, ''),
-	d.checked_at, d.modified_at, r.text_rank, r.text_score, r.vector_rank, r.vector_score, r.score
+SELECT r.id AS chunk_id, r.document_id, d.url, c.anchor, c.title, c.headings, c.body,
+	coalesce(c.municipality, '') AS municipality, d.checked_at, d.modified_at, r.text_rank, r.text_score, r.vector_rank, r.vector_score, r.score
 FROM ranked r
 JOIN chunks c ON c.id = r.id
 JOIN documents d ON d.id = r.document_id
@@ -260,7 +264,7 @@ func (s *Store) search(ctx context.Context, vec *pgvector.Vector, q Query) ([]Hi
 	// guarantees that).
 	rows, _ := s.pool.Query(ctx, searchSQL, pgx.QueryExecModeCacheDescribe, q.Text, vec, q.Municipality, q.Candidates,
 		q.Mode != VectorOnly, q.Mode != TextOnly && vec != nil, q.PerPage, q.Limit, q.Fusion.K, q.Fusion.TextWeight, q.Fusion.MunicipalBoost, textPool)
-	hits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Hit])
+	hits, err := pgx.CollectRows(rows, pgx.RowToStructByName[Hit])
 	if err != nil {
 		return nil, fmt.Errorf("retrieval: search: %w", err)
 	}

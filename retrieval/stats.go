@@ -7,31 +7,33 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// SourceStats counts what the index holds for one source.
+// SourceStats counts what the index holds for one source. It is scanned by column
+// name (db tags): its counts are all ints, and by position two swapped columns would
+// go unnoticed.
 type SourceStats struct {
-	Name         string `json:"name"`
-	Scope        string `json:"scope"`
-	Municipality string `json:"municipality,omitempty"`
-	Documents    int    `json:"documents"`
-	Removed      int    `json:"removed"`
-	Chunks       int    `json:"chunks"`
-	Embedded     int    `json:"embedded"`
-	Words        int    `json:"words"`
+	Name         string `db:"name" json:"name"`
+	Scope        string `db:"scope" json:"scope"`
+	Municipality string `db:"municipality" json:"municipality,omitempty"`
+	Documents    int    `db:"documents" json:"documents"`
+	Removed      int    `db:"removed" json:"removed"`
+	Chunks       int    `db:"chunks" json:"chunks"`
+	Embedded     int    `db:"embedded" json:"embedded"`
+	Words        int    `db:"words" json:"words"`
 }
 
 // Stats counts what the index holds, per source.
 func (s *Store) Stats(ctx context.Context) ([]SourceStats, error) {
 	rows, _ := s.pool.Query(ctx, `
-		SELECT s.name, s.scope, coalesce(s.municipality, ''),
-			(SELECT count(*) FROM documents d WHERE d.source_id = s.id AND d.removed_at IS NULL),
-			(SELECT count(*) FROM documents d WHERE d.source_id = s.id AND d.removed_at IS NOT NULL),
-			count(c.id), count(c.embedding),
-			coalesce(sum(array_length(regexp_split_to_array(trim(c.body), '\s+'), 1)), 0)
+		SELECT s.name, s.scope, coalesce(s.municipality, '') AS municipality,
+			(SELECT count(*) FROM documents d WHERE d.source_id = s.id AND d.removed_at IS NULL) AS documents,
+			(SELECT count(*) FROM documents d WHERE d.source_id = s.id AND d.removed_at IS NOT NULL) AS removed,
+			count(c.id) AS chunks, count(c.embedding) AS embedded,
+			coalesce(sum(array_length(regexp_split_to_array(trim(c.body), '\s+'), 1)), 0) AS words
 		FROM sources s
 		LEFT JOIN documents d ON d.source_id = s.id
 		LEFT JOIN chunks c ON c.document_id = d.id
 		GROUP BY s.id ORDER BY s.name`)
-	stats, err := pgx.CollectRows(rows, pgx.RowToStructByPos[SourceStats])
+	stats, err := pgx.CollectRows(rows, pgx.RowToStructByName[SourceStats])
 	if err != nil {
 		return nil, fmt.Errorf("retrieval: stats: %w", err)
 	}

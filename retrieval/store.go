@@ -81,21 +81,22 @@ type Fetch struct {
 	LastModified string
 }
 
-// CrawlURL is an address the crawler fetched before.
+// CrawlURL is an address the crawler fetched before, scanned by column name (db tags).
 type CrawlURL struct {
-	URL          string
-	DocumentID   int64 // 0 when it led to no document
-	ETag         string
-	LastModified string
-	Gone         bool
+	URL          string `db:"url"`
+	DocumentID   int64  `db:"document_id"` // 0 when it led to no document
+	ETag         string `db:"etag"`
+	LastModified string `db:"last_modified"`
+	Gone         bool   `db:"gone"`
 }
 
 // CrawlURLs returns the addresses fetched before for a source.
 func (s *Store) CrawlURLs(ctx context.Context, sourceID int64) ([]CrawlURL, error) {
 	rows, _ := s.pool.Query(ctx, `
-		SELECT url, coalesce(document_id, 0), coalesce(etag, ''), coalesce(last_modified, ''), gone
+		SELECT url, coalesce(document_id, 0) AS document_id, coalesce(etag, '') AS etag,
+			coalesce(last_modified, '') AS last_modified, gone
 		FROM crawl_urls WHERE source_id = $1 ORDER BY url`, sourceID)
-	urls, err := pgx.CollectRows(rows, pgx.RowToStructByPos[CrawlURL])
+	urls, err := pgx.CollectRows(rows, pgx.RowToStructByName[CrawlURL])
 	if err != nil {
 		return nil, fmt.Errorf("retrieval: crawl urls: %w", err)
 	}

@@ -149,11 +149,13 @@ func (s *Store) EmbedPending(ctx context.Context, e Embedder, batch int) (n int,
 	}
 	for {
 		type row struct {
-			ID                    int64
-			Title, Headings, Body string
+			ID       int64  `db:"id"`
+			Title    string `db:"title"`
+			Headings string `db:"headings"`
+			Body     string `db:"body"`
 		}
 		rows, _ := s.pool.Query(ctx, `SELECT id, title, headings, body FROM chunks WHERE embedding IS NULL ORDER BY id LIMIT $1`, batch)
-		ps, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+		ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
 		if err != nil {
 			return n, fmt.Errorf("retrieval: pending chunks: %w", err)
 		}

@@ -37,7 +37,7 @@ type ChatConfig struct {
 }
 
 // ChatModel is a chat model with the name answers record for it. Its Generate method
-// is a chat.GenerateFunc.
+// has the signature of the generative answerer's GenerateFunc.
 type ChatModel struct {
 	Name string // provider:model
 

@@ -1,8 +1,8 @@
-// Package llm is the one place that imports langchaingo's model clients. It builds the
-// optional embedding services (Ollama, OpenAI-compatible servers such as vLLM) from
-// configuration; later the generative answerers too. cmd imports it; the rest of the
-// project sees only the small interfaces declared where they are used (for example
-// retrieval.Embedder).
+// Package llm is the one place that imports langchaingo's model clients. It builds,
+// from configuration, the optional embedding services and the chat models that the
+// generative answerer calls (Ollama, OpenAI-compatible servers such as vLLM). cmd
+// imports it; the rest of the project sees only the small interfaces and func types
+// declared where they are used (for example retrieval.Embedder).
 package llm
 
 import (

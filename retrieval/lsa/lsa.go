@@ -27,7 +27,7 @@
 // use. Fit is deterministic: the same texts and options give the same model
 // bytes and vectors on the same platform.
 //
-// The retrieval, ingest and cmd packages may import it; it imports only
+// ingest imports it (it fits, stores and loads the model); it imports only
 // internal/dutch from the module.
 package lsa
 
