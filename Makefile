@@ -1,6 +1,6 @@
 # Two commands on a fresh Debian/Ubuntu machine:
 #   make demo   set up PostgreSQL + pgvector, crawl the bundled sample sites, then chat at http://localhost:8080
-#   make test   set up what the tests need, then go vet and go test -race ./...
+#   make test   set up what the tests need, then gofmt, go vet, golangci-lint and go test -race ./...
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/vraagbaak

@@ -3,7 +3,6 @@ package ingest_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -49,11 +48,11 @@ func bigSite(tb testing.TB, n int) *httptest.Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
 		for i := range n {
 			fmt.Fprintf(w, "<url><loc>http://%s/p/%d</loc></url>", r.Host, i)
 		}
-		io.WriteString(w, "</urlset>")
+		fmt.Fprint(w, "</urlset>")
 	})
 	mux.HandleFunc("GET /p/{n}", func(w http.ResponseWriter, r *http.Request) {
 		var i int
@@ -62,7 +61,7 @@ func bigSite(tb testing.TB, n int) *httptest.Server {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, pages[i])
+		fmt.Fprint(w, pages[i])
 	})
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)

@@ -107,10 +107,10 @@ func (s *testSite) serve(w http.ResponseWriter, r *http.Request, release chan st
 		s.file(w, r, "oud-nieuws.html")
 	case "/groot":
 		w.Header().Set("Content-Type", "text/html")
-		io.WriteString(w, "<html><body><h1>Jaarverslag</h1><p>"+strings.Repeat("veel tekst ", 200_000)+"</p></body></html>")
+		fmt.Fprint(w, "<html><body><h1>Jaarverslag</h1><p>"+strings.Repeat("veel tekst ", 200_000)+"</p></body></html>")
 	case "/brochure.pdf":
 		w.Header().Set("Content-Type", "application/pdf")
-		io.WriteString(w, "%PDF-1.4 ...")
+		fmt.Fprint(w, "%PDF-1.4 ...")
 	case "/traag":
 		select {
 		case <-r.Context().Done():
@@ -128,7 +128,7 @@ func (s *testSite) serve(w http.ResponseWriter, r *http.Request, release chan st
 			return
 		}
 		w.Header().Set("Content-Type", "text/html")
-		io.WriteString(w, `<html><head><title>Drukte</title></head><body><main><h1>Drukte bij de balie</h1><p>Op maandagochtend is het druk bij de balie van burgerzaken. Kom liever op woensdag.</p></main></body></html>`)
+		fmt.Fprint(w, `<html><head><title>Drukte</title></head><body><main><h1>Drukte bij de balie</h1><p>Op maandagochtend is het druk bij de balie van burgerzaken. Kom liever op woensdag.</p></main></body></html>`)
 	default:
 		name := strings.ReplaceAll(strings.Trim(r.URL.Path, "/"), "/", "-") + ".html"
 		if r.URL.Path == "/" {
@@ -240,13 +240,17 @@ func TestCrawl(t *testing.T) {
 		t.Errorf("afval modified_at = %v, want 2026-09-03", modified)
 	}
 	var chrome, unembedded int
-	db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE body ~* 'cookies|Deel deze pagina|gevonden wat u zocht|Raadhuisstraat'),
-		count(*) FILTER (WHERE embedding IS NULL) FROM chunks`).Scan(&chrome, &unembedded)
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE body ~* 'cookies|Deel deze pagina|gevonden wat u zocht|Raadhuisstraat'),
+		count(*) FILTER (WHERE embedding IS NULL) FROM chunks`).Scan(&chrome, &unembedded); err != nil {
+		t.Fatal(err)
+	}
 	if chrome != 0 || unembedded != 0 {
 		t.Errorf("%d chunks hold page chrome, %d have no embedding; want 0 and 0", chrome, unembedded)
 	}
 	var kapot string
-	db.Pool.QueryRow(ctx, `SELECT string_agg(body, ' ') FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.url = $1`, site.URL+"/kapot").Scan(&kapot)
+	if err := db.Pool.QueryRow(ctx, `SELECT string_agg(body, ' ') FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.url = $1`, site.URL+"/kapot").Scan(&kapot); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(kapot, "binnen 3 maanden") || !strings.Contains(kapot, "weinig vermogen") {
 		t.Errorf("sloppy HTML page lost content: %q", kapot)
 	}
@@ -272,13 +276,17 @@ func TestCrawl(t *testing.T) {
 		t.Errorf("unchanged page was re-chunked: chunk ids %v, then %v", paspoortChunks, got)
 	}
 	var body string
-	db.Pool.QueryRow(ctx, `SELECT string_agg(body, ' ') FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.url = $1`, site.URL+"/openingstijden").Scan(&body)
+	if err := db.Pool.QueryRow(ctx, `SELECT string_agg(body, ' ') FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.url = $1`, site.URL+"/openingstijden").Scan(&body); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(body, "8.30 tot 16.00") || strings.Contains(body, "9.00 tot 17.00") {
 		t.Errorf("changed page holds %q, want only the new opening hours", body)
 	}
 	var removed bool
 	var left int
-	db.Pool.QueryRow(ctx, `SELECT d.removed_at IS NOT NULL, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) FROM documents d WHERE url = $1`, site.URL+"/oud-nieuws").Scan(&removed, &left)
+	if err := db.Pool.QueryRow(ctx, `SELECT d.removed_at IS NOT NULL, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) FROM documents d WHERE url = $1`, site.URL+"/oud-nieuws").Scan(&removed, &left); err != nil {
+		t.Fatal(err)
+	}
 	if !removed || left != 0 {
 		t.Errorf("gone page: removed %v, %d chunks left; want removed with no chunks", removed, left)
 	}

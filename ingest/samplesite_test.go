@@ -78,10 +78,12 @@ func TestSampleSitesWithBuiltinEmbedder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var chunks, wrongScope, chrome int
-	db.Pool.QueryRow(ctx, `SELECT count(*),
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*),
 		count(*) FILTER (WHERE (s.name = 'rijk') <> (c.municipality IS NULL) OR c.municipality <> coalesce(s.municipality, c.municipality)),
 		count(*) FILTER (WHERE c.body ~ 'Deel deze pagina|Was deze informatie nuttig|gevonden wat u zocht|Ga direct naar inhoud|Cookies accepteren|Oké, sluiten')
-		FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id`).Scan(&chunks, &wrongScope, &chrome)
+		FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id`).Scan(&chunks, &wrongScope, &chrome); err != nil {
+		t.Fatal(err)
+	}
 	if n != chunks || chunks < total {
 		t.Errorf("embedded %d of %d chunks (%d pages)", n, chunks, total)
 	}
@@ -119,7 +121,9 @@ func TestSampleSitesWithBuiltinEmbedder(t *testing.T) {
 		t.Fatalf("reindex: %d chunks, %v; want %d", n, err, chunks)
 	}
 	var dims int
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE vector_dims(embedding) = $1`, testDim).Scan(&dims)
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE vector_dims(embedding) = $1`, testDim).Scan(&dims); err != nil {
+		t.Fatal(err)
+	}
 	if dims != chunks {
 		t.Errorf("%d of %d chunks have the new embedder's dimension", dims, chunks)
 	}

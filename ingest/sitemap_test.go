@@ -17,8 +17,12 @@ func TestParseSitemap(t *testing.T) {
 	index := `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://a.nl/s1.xml.gz</loc></sitemap></sitemapindex>`
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
-	zw.Write([]byte(urlset))
-	zw.Close()
+	if _, err := zw.Write([]byte(urlset)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name     string

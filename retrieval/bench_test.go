@@ -72,7 +72,9 @@ func fillBench(b testing.TB, store *Store, n int) {
 		b.Fatal(err)
 	}
 	var firstDoc int64
-	store.pool.QueryRow(ctx, `SELECT min(id) FROM documents`).Scan(&firstDoc)
+	if err := store.pool.QueryRow(ctx, `SELECT min(id) FROM documents`).Scan(&firstDoc); err != nil {
+		b.Fatal(err)
+	}
 	rows := make([][]any, n)
 	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(benchWords)-1))
 	for i := range rows {

@@ -3,6 +3,7 @@ package llm_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -41,7 +42,7 @@ func ollamaServer(t *testing.T, dim int, fail bool) *httptest.Server {
 		if fail {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusNotFound)
-			w.Write([]byte(`{"error":"model \"` + req.Model + `\" not found, try pulling it first"}`))
+			fmt.Fprint(w, `{"error":"model \"`+req.Model+`\" not found, try pulling it first"}`)
 			return
 		}
 		var inputs []string
@@ -61,7 +62,9 @@ func ollamaServer(t *testing.T, dim int, fail bool) *httptest.Server {
 			out.Embeddings = append(out.Embeddings, vectorFor(s, dim))
 		}
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(out)
+		if err := json.NewEncoder(w).Encode(out); err != nil {
+			t.Error(err)
+		}
 	}))
 }
 
@@ -79,7 +82,7 @@ func openAIServer(t *testing.T, dim int, status int) *httptest.Server {
 		w.Header().Set("Content-Type", "application/json")
 		if status != http.StatusOK {
 			w.WriteHeader(status)
-			w.Write([]byte(`{"error":{"message":"overloaded","type":"server_error","code":null}}`))
+			fmt.Fprint(w, `{"error":{"message":"overloaded","type":"server_error","code":null}}`)
 			return
 		}
 		var req struct {
@@ -107,7 +110,9 @@ func openAIServer(t *testing.T, dim int, status int) *httptest.Server {
 		for i, s := range req.Input {
 			out.Data = append(out.Data, datum{Object: "embedding", Embedding: vectorFor(s, dim), Index: i})
 		}
-		json.NewEncoder(w).Encode(out)
+		if err := json.NewEncoder(w).Encode(out); err != nil {
+			t.Error(err)
+		}
 	}))
 }
 
