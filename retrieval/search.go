@@ -37,7 +37,7 @@ type Query struct {
 	Candidates   int  // each ranking's depth before fusion (default 50)
 	Mode         Mode // default Hybrid
 	Fusion       Fusion
-	// Corrected says Text has been through Correct already (the chat service does so,
+	// Corrected says Text has been through Correct already (the answering code does so,
 	// to answer the question the search ran), so Search does not repair it again.
 	Corrected bool
 }

@@ -227,7 +227,7 @@ func finalDT(w string, f func(string)) {
 
 // Correct returns text with the words the index does not have replaced by the nearest
 // words it has ("paspoord" → "paspoort"; see speller.go). Search does this itself;
-// the chat service calls it so that its answerer reads the question the search ran.
+// the answering code calls it first so that its answerer reads the question the search ran.
 func (s *Store) Correct(ctx context.Context, text string) (string, error) {
 	c, err := s.counts(ctx)
 	if err != nil {
