@@ -80,7 +80,7 @@ type CrisisThresholds struct {
 }
 
 // DefaultCrisisThresholds are the thresholds chosen by cross-validation.
-var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.35, Emergency: 0.45, Person: 0.80, Raise: 0.5}
+var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.35, Emergency: 0.45, Person: 0.75, Raise: 0.5}
 
 // CrisisDetector is a multinomial logistic regression over hashed features
 // of a message: stemmed words and word pairs, character n-grams (3 to 5
@@ -110,6 +110,8 @@ const crisisBuckets = 1 << 17
 // Training settings. The optimiser is AdaGrad on the log loss with L2
 // regularisation, the classes weighted to count equally.
 type crisisTraining struct {
+	seed     uint64
+	emWeight float32 // extra weight of the emergency classes
 	epochs   int
 	rate, l2 float32
 	charVal  float32 // the value of a character n-gram; a word is 1
@@ -239,6 +241,9 @@ func trainCrisisModel(examples []CrisisExample, opt crisisTraining) *crisisModel
 	for c, n := range count {
 		if n > 0 {
 			weight[c] = float32(len(rows)) / float32(nClasses*n)
+			if CrisisClass(c).Emergency() && opt.emWeight > 0 {
+				weight[c] *= opt.emWeight
+			}
 		}
 	}
 	d := &crisisModel{w: make([]float32, crisisBuckets*nClasses), opt: opt}
@@ -248,7 +253,7 @@ func trainCrisisModel(examples []CrisisExample, opt crisisTraining) *crisisModel
 	for i := range order {
 		order[i] = i
 	}
-	rng := uint64(0x9e3779b97f4a7c15)
+	rng := uint64(0x9e3779b97f4a7c15) ^ opt.seed
 	var p [numCrisisClasses]float64
 	for range opt.epochs {
 		// Fisher-Yates with a fixed xorshift sequence: deterministic
@@ -600,8 +605,8 @@ var crisisTopics = [numCrisisClasses]string{
 // Triage decides for one (already redacted) question: the hand-off rules
 // first, then the crisis detector over the message as a whole, which may
 // raise the reason (a question the rules let through becomes an emergency
-// or goes to a person; a request for a person that is really an emergency
-// shows the numbers) but never lowers it and never changes an emergency the
+// or goes to a person; a debt question with suicidal words becomes the
+// suicide emergency) but never lowers it and never changes an emergency the
 // rules found. Triage.Source says which decided. Without a detector the
 // rules decide alone.
 func (r Rules) Triage(question string, recentFailures int) Triage {
@@ -610,11 +615,27 @@ func (r Rules) Triage(question string, recentFailures int) Triage {
 		return t
 	}
 	c, score := r.Crisis.Classify(question)
-	reason := combineTriage(t, c, score, r.Crisis.thresholds)
+	return crisisTriage(t, c, score, r.Crisis.thresholds)
+}
+
+// crisisDistressMessage is the message when the detector recognises acute
+// distress: a person, and 113 for whom it is worse than it reads (despair
+// and suicidal thoughts are what the detector confuses most).
+const crisisDistressMessage = "Dit is belangrijk. Een medewerker van de gemeente kan u hier beter mee helpen dan ik. " +
+	"Ziet u het even niet meer zitten? Bel dan ook 113 via 0800-0113 (gratis, dag en nacht)."
+
+// crisisTriage is the triage when the rules decided t and the detector
+// class c with probability score.
+func crisisTriage(t Triage, c CrisisClass, score float64, th CrisisThresholds) Triage {
+	reason := combineTriage(t, c, score, th)
 	if reason == t.Reason {
 		return t
 	}
-	return Triage{Reason: reason, Priority: reason.priority(), Topic: crisisTopics[c], Message: handoffMessages[reason],
+	msg := handoffMessages[reason]
+	if c == CrisisDistress {
+		msg = crisisDistressMessage
+	}
+	return Triage{Reason: reason, Priority: reason.priority(), Topic: crisisTopics[c], Message: msg,
 		Source: TriageDetector, Score: score}
 }
 

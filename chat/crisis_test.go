@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
 
 // testCrisis is the detector the tests of this package share: training it
@@ -24,11 +26,11 @@ func defaultRules(t testing.TB) Rules {
 	return Rules{Guard: defaultGuard(t), Handoff: defaultHandoff(t), Crisis: c}
 }
 
-// crisisNumbersShown reports whether a hand-off message gives the numbers
+// crisisNumbersShown reports whether the triage's message gives the numbers
 // the class needs: 113 for suicide, Veilig Thuis or 112 for violence, 112
 // for danger; for distress any hand-off counts.
-func crisisNumbersShown(c CrisisClass, reason HandoffReason) bool {
-	m := handoffMessages[reason]
+func crisisNumbersShown(c CrisisClass, t Triage) bool {
+	m := t.Message
 	switch c {
 	case CrisisSuicide:
 		return strings.Contains(m, "0800-0113")
@@ -37,7 +39,7 @@ func crisisNumbersShown(c CrisisClass, reason HandoffReason) bool {
 	case CrisisDanger:
 		return strings.Contains(m, "112")
 	}
-	return reason != ReasonNone
+	return t.Reason != ReasonNone
 }
 
 // crisisFigures are the figures of a labelled set.
@@ -48,14 +50,14 @@ type crisisFigures struct {
 	perClass                 [numCrisisClasses][2]int // n, ok
 }
 
-// add counts one message of class want that triage handed off with reason
-// got. An information message counts as wrongly handed off when got is not
+// add counts one message of class want that triage decided as got. An
+// information message counts as wrongly handed off when got's reason is not
 // allowed: any hand-off, or with allowed (the reason the rules alone gave)
 // any other.
-func (f *crisisFigures) add(want CrisisClass, got, allowed HandoffReason) bool {
+func (f *crisisFigures) add(want CrisisClass, got Triage, allowed HandoffReason) bool {
 	ok := crisisNumbersShown(want, got)
 	if want == CrisisInfo {
-		ok = got == allowed
+		ok = got.Reason == allowed
 	}
 	f.perClass[want][0]++
 	if ok {
@@ -152,13 +154,13 @@ func TestCrisisCrossValidation(t *testing.T) {
 	for i, e := range examples {
 		labels[i], _ = ParseCrisisClass(e.Label)
 		rules[i] = h.Triage(e.Q, 0)
-		rulesOnly.add(labels[i], rules[i].Reason, ReasonNone)
+		rulesOnly.add(labels[i], rules[i], ReasonNone)
 	}
 	figures := func(th CrisisThresholds) crisisFigures {
 		var f crisisFigures
 		for i := range examples {
 			c, sc := scores[i].Decide(th)
-			f.add(labels[i], combineTriage(rules[i], c, sc, th), rules[i].Reason)
+			f.add(labels[i], crisisTriage(rules[i], c, sc, th), rules[i].Reason)
 		}
 		return f
 	}
@@ -195,17 +197,17 @@ func TestCrisisCrossValidation(t *testing.T) {
 	if testing.Verbose() {
 		for i := range examples {
 			c, sc := scores[i].Decide(DefaultCrisisThresholds)
-			got := combineTriage(rules[i], c, sc, DefaultCrisisThresholds)
+			got := crisisTriage(rules[i], c, sc, DefaultCrisisThresholds)
 			ok := crisisNumbersShown(labels[i], got)
 			if labels[i] == CrisisInfo {
-				ok = got == rules[i].Reason
+				ok = got.Reason == rules[i].Reason
 			}
 			if !ok {
-				t.Logf("  %s → %q (%s %.2f, rules %q): %s", labels[i], got, c, sc, rules[i].Topic, examples[i].Q)
+				t.Logf("  %s → %q (%s %.2f, rules %q): %s", labels[i], got.Reason, c, sc, rules[i].Topic, examples[i].Q)
 			}
 		}
 	}
-	const minEmergency, minDistress, maxInfo = 0.92, 0.94, 0.06
+	const minEmergency, minDistress, maxInfo = 0.93, 0.94, 0.06
 	if f.emergencyRecall() < minEmergency || f.distressRecall() < minDistress || f.infoHandoff() > maxInfo {
 		t.Errorf("DefaultCrisisThresholds below the floors (emergency ≥ %.2f, distress ≥ %.2f, info ≤ %.2f): %v",
 			minEmergency, minDistress, maxInfo, f)
@@ -248,7 +250,11 @@ func TestRulesTriage(t *testing.T) {
 			if got.Reason == ReasonNone {
 				return
 			}
-			if got.Message != handoffMessages[got.Reason] || got.Priority != got.Reason.priority() {
+			msg := handoffMessages[got.Reason]
+			if got.Reason == ReasonSensitive && got.Source == TriageDetector {
+				msg = crisisDistressMessage
+			}
+			if got.Message != msg || got.Priority != got.Reason.priority() {
 				t.Errorf("message %q, priority %d for %s", got.Message, got.Priority, got.Reason)
 			}
 			switch {
@@ -262,6 +268,23 @@ func TestRulesTriage(t *testing.T) {
 	// The same question with a detector that finds nothing: the rules alone.
 	if got := (Rules{Handoff: r.Handoff}).Triage("ik heb vannacht geen plek om te slapen", 0); got.Source == TriageDetector {
 		t.Errorf("without a detector: %+v", got)
+	}
+}
+
+// The message for distress the detector recognised is B1, addresses the
+// citizen as "u", says a colleague helps and gives 113.
+func TestCrisisDistressMessage(t *testing.T) {
+	m := crisisDistressMessage
+	if s := dutch.Score(m); !s.B1() {
+		t.Errorf("not B1: %+v\n%s", s, m)
+	}
+	for _, want := range []string{"medewerker", "113", "0800-0113", "(gratis, dag en nacht)"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("%q missing from %s", want, m)
+		}
+	}
+	if strings.Contains(" "+strings.ToLower(m), " je ") {
+		t.Errorf("addresses the citizen as je: %s", m)
 	}
 }
 
@@ -350,15 +373,12 @@ func TestCrisisSets(t *testing.T) {
 			for _, e := range examples {
 				want, _ := ParseCrisisClass(e.Label)
 				a, _ := r.decide(e.Q)
-				got := ReasonNone
+				var got Triage
 				if a.Outcome == Handoff {
-					got = HandoffReason(a.HandoffReason)
-					if a.Text != handoffMessages[got] {
-						t.Errorf("%q: message %q is not the %s message", e.Q, a.Text, got)
-					}
+					got = Triage{Reason: HandoffReason(a.HandoffReason), Message: a.Text}
 				}
 				if !f.add(want, got, ReasonNone) {
-					t.Logf("  %s → %q (%s, %s): %s", want, got, a.HandoffSource, cmpOr(a.RefusalReason, "answered"), e.Q)
+					t.Logf("  %s → %q (%s, %s): %s", want, got.Reason, a.HandoffSource, cmpOr(a.RefusalReason, "answered"), e.Q)
 				}
 			}
 			t.Logf("%d messages: %v", len(examples), f)
