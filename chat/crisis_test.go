@@ -226,7 +226,7 @@ func TestRulesTriage(t *testing.T) {
 	}{
 		// The rules decide; the detector does not change an emergency they found.
 		{"Ik wil niet meer leven", ReasonEmergencySuicide, TriageRules},
-		{"Wat is 113 Zelfmoordpreventie?", ReasonEmergencySuicide, TriageRules},
+		{"Wat is 113 Zelfmoordpreventie?", ReasonEmergencySuicide, TriageDetector}, // not a rule any more: the detector errs on the safe side
 		{"mijn man slaat mij, wat doet Veilig Thuis", ReasonEmergencyViolence, TriageRules},
 		{"er is brand in de keuken", ReasonEmergencyDanger, TriageRules},
 		// Missed by the rules, recognised by the detector.

@@ -195,7 +195,7 @@ func TestRulesCheckCommand(t *testing.T) {
 		wantErr string
 	}{
 		{name: "shipped files", args: []string{"../../chat/guard.txt", "../../chat/handoff.txt"}, want: []string{
-			"../../chat/guard.txt: ok: guard rules: 7 sections,", "../../chat/handoff.txt: ok: hand-off rules: 20 info rules, 14 groups (emergency_suicide 1,"}},
+			"../../chat/guard.txt: ok: guard rules: 7 sections,", "../../chat/handoff.txt: ok: hand-off rules: 24 info rules, 14 groups (emergency_suicide 1,"}},
 		{name: "custom files", args: []string{rules["guard"], rules["handoff"]}, want: []string{
 			rules["guard"] + ": ok: guard rules: 1 sections, 1 patterns, 0 exceptions (out_of_domain 1)",
 			rules["handoff"] + ": ok: hand-off rules: 1 info rules, 1 groups (request 1), 1 strong rules, 0 weak rules, 0 exceptions"}},
