@@ -251,7 +251,7 @@ func TestTriageQuestion(t *testing.T) {
 		{"Wat is 113 Zelfmoordpreventie?", 0, ReasonNone, 0, "", nil}, // the name of the line alone: the crisis detector decides
 		{"ik heb zelfmoordgedachtes", 0, ReasonEmergencySuicide, 1, "zelfdoding", []string{"0800-0113"}},
 		{"denk je dat suïcide een oplossing is", 0, ReasonEmergencySuicide, 1, "zelfdoding", nil}, // never suppressed by [info]
-		{"ze blijft achter in haar huis", 0, ReasonNone, 0, "", nil},                                 // achter shares the stem of achterlijk
+		{"ze blijft achter in haar huis", 0, ReasonNone, 0, "", nil},                              // achter shares the stem of achterlijk
 		{"mijn man slaat mij, wat doet Veilig Thuis", 0, ReasonEmergencyViolence, 1, "huiselijk_geweld", []string{"Veilig Thuis", "0800-2000", "112"}},
 		{"mijn man slaat mij en ik wil dood", 0, ReasonEmergencySuicide, 1, "zelfdoding", []string{"0800-0113", "112"}}, // suicide first
 		{"wat doet Veilig Thuis?", 0, ReasonNone, 0, "", nil},
