@@ -14,6 +14,11 @@ import (
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
+// The citizen's side of the hand-off on the websocket: asking for a person
+// (handoff.request), typing to the agent, the call-back form, starting the hand-off
+// an answer announced, and telling a citizen who waits long. The triage that decides
+// a hand-off is in handoff.go, the queue it feeds in queue.go.
+
 // Texts citizens read about the hand-off. Those that depend on whether a person can
 // come are composed in availability.go.
 const (

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
@@ -15,9 +14,13 @@ import (
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
-// The staff console's websocket (/staff/ws) speaks the staff part of
-// docs/protocol.md. The session is checked by the caller (cmd wraps the handler with
-// the staff package's middleware), which puts the agent in the request context.
+// The staff console's websocket (/staff/ws), which speaks the staff part of
+// docs/protocol.md: the connection's start (ServeStaff), the staff error codes and
+// messages, the staff actions (claim, reply, hand back, close, transfer, …), opening
+// a conversation's transcript and ending a watch a colleague's claim revoked. The
+// agent's presence while the console is open is in presence.go. The session is
+// checked by the caller (cmd wraps the handler with the staff package's
+// middleware), which puts the agent in the request context.
 
 type agentKey struct{}
 
@@ -147,67 +150,6 @@ func (s *Server) ServeStaff(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-}
-
-// agentPresence keeps the agent marked online and their session valid while the
-// console is open; an expired session closes the connection.
-func (s *Server) agentPresence(c *client) {
-	tick := time.NewTicker(30 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.done:
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			s.agentsMu.Lock()
-			s.agentConns[c.agent.ID]--
-			last := s.agentConns[c.agent.ID] <= 0
-			if last {
-				delete(s.agentConns, c.agent.ID)
-			}
-			s.agentsMu.Unlock()
-			if last { // another console of this agent on this instance keeps them online
-				_ = s.convs.SeeAgent(ctx, *c.agent, s.instance, false)
-				// A console that connected meanwhile may have marked them online before
-				// that delete; mark them again. One that connects after this check marks
-				// them online itself, after the delete.
-				s.agentsMu.Lock()
-				again := s.agentConns[c.agent.ID] > 0
-				s.agentsMu.Unlock()
-				if again {
-					_ = s.convs.SeeAgent(ctx, *c.agent, s.instance, true)
-				}
-			}
-			_ = s.convs.publish(ctx, event{Kind: eventQueue, Municipality: c.agent.Municipality})
-			cancel()
-			return
-		case <-tick.C:
-			if !s.sessionValid(c) {
-				return
-			}
-			ctx, cancel := c.dbContext()
-			_ = s.convs.SeeAgent(ctx, *c.agent, s.instance, true)
-			cancel()
-		}
-	}
-}
-
-// sessionValid re-checks the agent's session, closing the connection when it expired.
-func (s *Server) sessionValid(c *client) bool {
-	if s.cfg.CheckSession == nil {
-		return true
-	}
-	ctx, cancel := c.dbContext()
-	defer cancel()
-	err := s.cfg.CheckSession(ctx, c.session)
-	if err == nil {
-		return true
-	}
-	if ctx.Err() != nil {
-		return true // the database is slow or away: not the agent's fault
-	}
-	s.staffError(c, ErrCodeSessionExpired, "")
-	c.closeAfterSend(4001, "sessie verlopen")
-	return false
 }
 
 func (s *Server) staffError(c *client, code, id string) {
