@@ -1,9 +1,3 @@
-// Package chat owns answering: from a citizen's question and the passages retrieval
-// found, a short plain-Dutch answer whose every sentence cites a passage that supports
-// it, or an honest refusal. Later it also owns conversations, the websocket hub, the
-// hand-off to staff and the answer log. cmd and eval may import it; it imports
-// retrieval and internal/dutch, never ingest and never langchaingo (language models
-// reach it as a GenerateFunc).
 package chat
 
 import (
