@@ -235,6 +235,8 @@ func TestRulesTriage(t *testing.T) {
 		{"mijn ex staat voor de deur en schreeuwt dat hij me wat gaat aandoen", ReasonEmergencyViolence, ""},
 		{"ik heb vannacht geen plek om te slapen", ReasonSensitive, ""},
 		{"mijn moeder kan thuis niet meer voor zichzelf zorgen en ik kan het niet meer aan", ReasonSensitive, ""},
+		{"mijn broer is vannacht overleden en ik raak helemaal in paniek, ik weet niet wat ik moet doen", ReasonSensitive, ""},
+		{"mijn dochter van 9 vertelde net dat haar opa aan haar zit als ze daar logeert", ReasonEmergencyViolence, ""},
 		// Information questions and ordinary requests stay as they are.
 		{"wat doet 113?", ReasonNone, ""},
 		{"hoe vraag ik een parkeervergunning aan", ReasonNone, ""},
@@ -264,6 +266,14 @@ func TestRulesTriage(t *testing.T) {
 				t.Errorf("detector triage %+v: want a score in (0, 1] and a detector_ topic", got)
 			}
 		})
+	}
+	// The answer says what decided, for the answer log and vraagbaak ask --json.
+	if a, ok := r.decide("er ligt een man op de stoep en hij reageert nergens op"); !ok || a.Outcome != Handoff ||
+		!strings.HasPrefix(a.HandoffSource, "detector danger 0.") || a.HandoffTopic != "detector_acuut_gevaar" || !strings.Contains(a.Text, "112") {
+		t.Errorf("decide: %+v", a)
+	}
+	if a, _ := r.decide("Ik wil niet meer leven"); a.HandoffSource != "rules zelfdoding" {
+		t.Errorf("decide by the rules: source %q", a.HandoffSource)
 	}
 	// The same question with a detector that finds nothing: the rules alone.
 	if got := (Rules{Handoff: r.Handoff}).Triage("ik heb vannacht geen plek om te slapen", 0); got.Source == TriageDetector {
