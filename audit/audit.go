@@ -1,10 +1,10 @@
 // Package audit owns the transcript access log (the transcript_access table): who of
 // the staff read which citizen's conversation, when, and through what (the staff
-// console, the evaluators' workbench, an export). chat and eval call Record inside
+// console, the evaluators' workbench, an export). chat and review call Record inside
 // the transaction that reads what they are about to show, so that a read that cannot
 // be logged fails with it and is not served; the privacy officer's page reads the log
 // through Log.List and Log.WriteCSV; serve's retention job calls Log.Purge. It
-// imports only pgx, so chat, eval, web and cmd may all import it.
+// imports only pgx, so chat, review, web and cmd may all import it.
 package audit
 
 import (
@@ -27,7 +27,7 @@ type Channel string
 // The channels.
 const (
 	Console   Channel = "console"   // the staff console (chat), a whole conversation
-	Workbench Channel = "workbench" // the evaluators' workbench (eval), one answer or a round's report
+	Workbench Channel = "workbench" // the evaluators' workbench (review), one answer or a round's report
 	Export    Channel = "export"    // a CSV export of a round's scores with the questions
 )
 

@@ -1,6 +1,10 @@
-// Package eval owns offline evaluation: golden question sets, retrieval and answer
-// metrics, and reports that evaluators can defend. It imports chat and retrieval; cmd
-// imports it.
+// Package eval owns offline evaluation: golden question sets, the Runner that sends
+// them through the same chat.Service the websocket uses, retrieval and answer
+// metrics, the optional judge (a language model, reaching it as a chat.GenerateFunc,
+// scores faithfulness and answer relevance), result files, comparisons of two runs,
+// and the HTML report. It has no tables and runs no SQL. It imports chat, retrieval
+// and internal/dutch; only cmd imports it. Human scoring of logged answers (rounds,
+// rubric, kappa, the workbench) is package review.
 package eval
 
 import (

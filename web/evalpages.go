@@ -8,7 +8,7 @@ import "net/http"
 // every other method, is a 404.
 //
 // The page is plain JavaScript modules speaking the JSON API under /eval/api/
-// (eval.Rounds.Handler); it reads who is logged in, and the CSRF token, from GET
+// (review.Rounds.Handler); it reads who is logged in, and the CSRF token, from GET
 // /staff/session. It runs under the same Content-Security-Policy as the other pages.
 func EvalHandler() http.Handler {
 	return appHandler("/eval/", "pages/evalui/workbench.html", "static/evalui")

@@ -1,4 +1,4 @@
-package eval_test
+package review_test
 
 import (
 	"bytes"
@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vraagbaak/vraagbaak/eval"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
+	"github.com/vraagbaak/vraagbaak/review"
 )
 
 // TestEvaluatorReadsAreLogged: every answer an evaluator reads (an item, the report's
@@ -38,7 +38,7 @@ func TestEvaluatorReadsAreLogged(t *testing.T) {
 	}
 	ev := addEvaluator(t, db.Pool, "eva@amsterdam.nl", "GM0363")
 	ev.Name, ev.Role = "Eva", "evaluator"
-	rounds := eval.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
+	rounds := review.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
 	rd, err := rounds.Sample(ctx, "GM0363", time.Now().Add(-time.Hour), 4, "Ronde", ev.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestEvaluatorReadsAreLogged(t *testing.T) {
 		if len(got) != before+1 {
 			t.Fatalf("one item read wrote %d rows", len(got)-before)
 		}
-		if err := rounds.Save(ctx, ev, rd.ID, it.ID, eval.Rating{Correct: 4, Complete: 4, PlainLanguage: 4, CitationsSupport: 4, Tone: 4}); err != nil {
+		if err := rounds.Save(ctx, ev, rd.ID, it.ID, review.Rating{Correct: 4, Complete: 4, PlainLanguage: 4, CitationsSupport: 4, Tone: 4}); err != nil {
 			t.Fatal(err)
 		}
 	}

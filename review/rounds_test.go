@@ -1,4 +1,4 @@
-package eval_test
+package review_test
 
 import (
 	"bytes"
@@ -19,8 +19,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/vraagbaak/vraagbaak/eval"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
+	"github.com/vraagbaak/vraagbaak/review"
 )
 
 func TestAllocate(t *testing.T) {
@@ -39,7 +39,7 @@ func TestAllocate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := eval.Allocate(tt.sizes, tt.n); !maps.Equal(got, tt.want) {
+			if got := review.Allocate(tt.sizes, tt.n); !maps.Equal(got, tt.want) {
 				t.Errorf("Allocate(%v, %d) = %v, want %v", tt.sizes, tt.n, got, tt.want)
 			}
 		})
@@ -83,9 +83,9 @@ func insertAnswers(t *testing.T, pool *pgxpool.Pool, seeds []seed) {
 	}
 }
 
-func addEvaluator(t *testing.T, pool *pgxpool.Pool, email, municipality string) eval.Evaluator {
+func addEvaluator(t *testing.T, pool *pgxpool.Pool, email, municipality string) review.Evaluator {
 	t.Helper()
-	ev := eval.Evaluator{Email: email, Municipality: municipality}
+	ev := review.Evaluator{Email: email, Municipality: municipality}
 	err := pool.QueryRow(context.Background(), `INSERT INTO staff_accounts (email, name, municipality, role, password_hash)
 		VALUES ($1, $1, $2, 'evaluator', 'x') RETURNING id`, email, municipality).Scan(&ev.ID)
 	if err != nil {
@@ -111,7 +111,7 @@ func TestRounds(t *testing.T) {
 	anna := addEvaluator(t, db.Pool, "anna@gemeente.example", "GM0363")
 	bert := addEvaluator(t, db.Pool, "bert@gemeente.example", "GM0363")
 	other := addEvaluator(t, db.Pool, "olga@elders.example", "GM0599")
-	rounds := eval.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
+	rounds := review.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
 
 	rd, err := rounds.Sample(ctx, "GM0363", time.Now().Add(-7*24*time.Hour), 12, "Ronde november", anna.ID)
 	if err != nil {
@@ -140,7 +140,7 @@ func TestRounds(t *testing.T) {
 		got[s] = n
 		total += n
 	}
-	if want := eval.Allocate(wantStrata, 12); !maps.Equal(got, want) || total != rd.Items || rd.Items != 12 {
+	if want := review.Allocate(wantStrata, 12); !maps.Equal(got, want) || total != rd.Items || rd.Items != 12 {
 		t.Errorf("sampled strata %v (%d of %d items in scope), want %v", got, total, rd.Items, want)
 	}
 	for s := range wantStrata {
@@ -153,7 +153,7 @@ func TestRounds(t *testing.T) {
 	if list, err := rounds.List(ctx, other); err != nil || len(list) != 0 {
 		t.Errorf("List for another municipality = %v, %v; want none", list, err)
 	}
-	if _, err := rounds.Next(ctx, other, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+	if _, err := rounds.Next(ctx, other, rd.ID); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("Next for another municipality: err %v, want ErrNotFound", err)
 	}
 
@@ -172,21 +172,21 @@ func TestRounds(t *testing.T) {
 		it.Citations[0].Passages[0].Body != "Een paspoort kost 84 euro." || !strings.HasPrefix(it.Question, "Vraag GM0363") {
 		t.Errorf("item %s", raw)
 	}
-	if err := rounds.Save(ctx, other, rd.ID, it.ID, eval.Rating{Correct: 1, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1}); !errors.Is(err, eval.ErrNotFound) {
+	if err := rounds.Save(ctx, other, rd.ID, it.ID, review.Rating{Correct: 1, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1}); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("Save by another municipality: err %v, want ErrNotFound", err)
 	}
-	if err := rounds.Save(ctx, anna, rd.ID, it.ID, eval.Rating{Correct: 6, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1}); err == nil {
+	if err := rounds.Save(ctx, anna, rd.ID, it.ID, review.Rating{Correct: 6, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1}); err == nil {
 		t.Error("Save accepted correct = 6")
 	}
 
 	// Anna and Bert score every item; Anna's first score is replaced (upsert).
-	first := eval.Rating{Correct: 1, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1, Comment: "eerste"}
+	first := review.Rating{Correct: 1, Complete: 1, PlainLanguage: 1, CitationsSupport: 1, Tone: 1, Comment: "eerste"}
 	if err := rounds.Save(ctx, anna, rd.ID, it.ID, first); err != nil {
 		t.Fatal(err)
 	}
 	var annaCorrect, bertCorrect, annaTone, bertTone []int
 	for i := range 12 {
-		for _, ev := range []eval.Evaluator{anna, bert} {
+		for _, ev := range []review.Evaluator{anna, bert} {
 			next, err := rounds.Next(ctx, ev, rd.ID)
 			if ev == anna && i == 0 {
 				next = it // Anna's first is scored already but gets a new score
@@ -195,7 +195,7 @@ func TestRounds(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s item %d: %v", ev.Email, i, err)
 			}
-			r := eval.Rating{Correct: 1 + i%5, Complete: 3, PlainLanguage: 4, CitationsSupport: 5, ShouldHaveHandedOff: i % 2, Tone: 1 + i%3, Comment: ev.Email}
+			r := review.Rating{Correct: 1 + i%5, Complete: 3, PlainLanguage: 4, CitationsSupport: 5, ShouldHaveHandedOff: i % 2, Tone: 1 + i%3, Comment: ev.Email}
 			if ev == bert {
 				r.Correct = 1 + (i/2)%5
 				r.Tone = 1 + i%2
@@ -210,7 +210,7 @@ func TestRounds(t *testing.T) {
 			}
 		}
 	}
-	if _, err := rounds.Next(ctx, anna, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+	if _, err := rounds.Next(ctx, anna, rd.ID); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("Next after all scored: err %v, want ErrNotFound", err)
 	}
 	var n int
@@ -229,7 +229,7 @@ func TestRounds(t *testing.T) {
 		t.Errorf("groups: outcome %v, municipality %v, day %v", rep.ByOutcome, rep.ByMunicipality, rep.ByDay)
 	}
 	for key, pair := range map[string][2][]int{"correct": {annaCorrect, bertCorrect}, "tone": {annaTone, bertTone}} {
-		want, err := eval.CohenKappa(pair[0], pair[1])
+		want, err := review.CohenKappa(pair[0], pair[1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func TestRounds(t *testing.T) {
 			t.Errorf("feedback comment %q not defused for spreadsheets", rec[14])
 		}
 	}
-	if err := rounds.WriteCSV(ctx, other, rd.ID, io.Discard); !errors.Is(err, eval.ErrNotFound) {
+	if err := rounds.WriteCSV(ctx, other, rd.ID, io.Discard); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("export for another municipality: err %v, want ErrNotFound", err)
 	}
 }
@@ -286,7 +286,7 @@ func TestRescore(t *testing.T) {
 	carl := addEvaluator(t, db.Pool, "carl@gemeente.example", "GM0363")
 	dora := addEvaluator(t, db.Pool, "dora@gemeente.example", "GM0363")
 	other := addEvaluator(t, db.Pool, "olga@elders.example", "GM0599")
-	rounds := eval.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
+	rounds := review.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
 	rd, err := rounds.Sample(ctx, "GM0363", time.Now().Add(-24*time.Hour), 3, "Ronde herzien", anna.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -300,16 +300,16 @@ func TestRescore(t *testing.T) {
 			t.Errorf("item ref %d: %+v", i, ref)
 		}
 	}
-	if _, err := rounds.Items(ctx, other, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+	if _, err := rounds.Items(ctx, other, rd.ID); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("Items for another municipality: err %v, want ErrNotFound", err)
 	}
 
-	rating := func(correct int, comment string) eval.Rating {
-		return eval.Rating{Correct: correct, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: comment}
+	rating := func(correct int, comment string) review.Rating {
+		return review.Rating{Correct: correct, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: comment}
 	}
 	// In this order, item by item: Anna first, then Bert, then Carl.
 	first := map[int64][]int{anna.ID: {1, 2, 3}, bert.ID: {4, 5, 2}, carl.ID: {1, 1, 1}}
-	for _, ev := range []eval.Evaluator{anna, bert, carl} {
+	for _, ev := range []review.Evaluator{anna, bert, carl} {
 		for i, ref := range refs {
 			if err := rounds.Save(ctx, ev, rd.ID, ref.ID, rating(first[ev.ID][i], ev.Email)); err != nil {
 				t.Fatal(err)
@@ -354,11 +354,11 @@ func TestRescore(t *testing.T) {
 
 	// Each evaluator gets back their own score, nobody else's.
 	for _, tt := range []struct {
-		ev   eval.Evaluator
-		want *eval.Rating
+		ev   review.Evaluator
+		want *review.Rating
 	}{
-		{anna, &eval.Rating{Correct: 4, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: "herzien"}},
-		{bert, &eval.Rating{Correct: 4, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: bert.Email}},
+		{anna, &review.Rating{Correct: 4, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: "herzien"}},
+		{bert, &review.Rating{Correct: 4, Complete: 3, PlainLanguage: 3, CitationsSupport: 3, Tone: 3, Comment: bert.Email}},
 		{dora, nil},
 	} {
 		it, err := rounds.Item(ctx, tt.ev, rd.ID, refs[0].ID)
@@ -375,23 +375,23 @@ func TestRescore(t *testing.T) {
 	if it, err := rounds.Next(ctx, dora, rd.ID); err != nil || it.Mine != nil || it.Position != 1 {
 		t.Errorf("Next for Dora: %+v, %v; want item 1 without a score", it, err)
 	}
-	if _, err := rounds.Next(ctx, anna, rd.ID); !errors.Is(err, eval.ErrNotFound) {
+	if _, err := rounds.Next(ctx, anna, rd.ID); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("Next for Anna after changing scores: err %v, want ErrNotFound (all scored)", err)
 	}
 	if refs, err := rounds.Items(ctx, anna, rd.ID); err != nil || !refs[0].Scored || !refs[1].Scored || !refs[2].Scored {
 		t.Errorf("Items for Anna: %+v, %v; want all scored", refs, err)
 	}
-	if _, err := rounds.Item(ctx, other, rd.ID, refs[0].ID); !errors.Is(err, eval.ErrNotFound) {
+	if _, err := rounds.Item(ctx, other, rd.ID, refs[0].ID); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("Item for another municipality: err %v, want ErrNotFound", err)
 	}
 
 	// Agreement pairs Anna (first to score each item) with Bert, on Anna's new values.
-	want, err := eval.CohenKappa(annaNew, first[bert.ID])
+	want, err := review.CohenKappa(annaNew, first[bert.ID])
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, wrong := range [][2][]int{{first[anna.ID], first[bert.ID]}, {{4, 5, 3}, {1, 1, 2}}} {
-		if k, err := eval.CohenKappa(wrong[0], wrong[1]); err == nil && math.Abs(k-want) < 1e-9 {
+		if k, err := review.CohenKappa(wrong[0], wrong[1]); err == nil && math.Abs(k-want) < 1e-9 {
 			t.Fatalf("test data: kappa %v does not tell the pairs apart", k)
 		}
 	}
@@ -445,13 +445,13 @@ func TestWorkbenchAPIRescore(t *testing.T) {
 	insertAnswers(t, db.Pool, []seed{{"GM0363", "answered", "", 2, time.Hour}})
 	anna := addEvaluator(t, db.Pool, "anna@gemeente.example", "GM0363")
 	bert := addEvaluator(t, db.Pool, "bert@gemeente.example", "GM0363")
-	rounds := eval.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
+	rounds := review.NewRounds(db.Pool, slog.New(slog.DiscardHandler))
 	rd, err := rounds.Sample(ctx, "GM0363", time.Now().Add(-24*time.Hour), 2, "Ronde api", anna.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	as := map[string]eval.Evaluator{"anna": anna, "bert": bert}
-	h := rounds.Handler(func(r *http.Request) (eval.Evaluator, bool) {
+	as := map[string]review.Evaluator{"anna": anna, "bert": bert}
+	h := rounds.Handler(func(r *http.Request) (review.Evaluator, bool) {
 		ev, ok := as[r.Header.Get("X-Test-Evaluator")]
 		return ev, ok
 	})
@@ -467,7 +467,7 @@ func TestWorkbenchAPIRescore(t *testing.T) {
 
 	code, body := call("anna", "GET", base+"/items", "")
 	var list struct {
-		Items []eval.ItemRef `json:"items"`
+		Items []review.ItemRef `json:"items"`
 	}
 	if err := json.Unmarshal([]byte(body), &list); code != http.StatusOK || err != nil || len(list.Items) != 2 || list.Items[0].Scored {
 		t.Fatalf("GET items = %d %s (%v)", code, body, err)
