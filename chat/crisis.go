@@ -598,7 +598,7 @@ const (
 var crisisTopics = [numCrisisClasses]string{
 	CrisisSuicide:  "detector_zelfdoding",
 	CrisisViolence: "detector_geweld",
-	CrisisDanger:   "detector_acuut_gevaar",
+	CrisisDanger:   "detector_direct_gevaar",
 	CrisisDistress: "detector_acute_nood",
 }
 

@@ -269,7 +269,7 @@ func TestRulesTriage(t *testing.T) {
 	}
 	// The answer says what decided, for the answer log and vraagbaak ask --json.
 	if a, ok := r.decide("er ligt een man op de stoep en hij reageert nergens op"); !ok || a.Outcome != Handoff ||
-		!strings.HasPrefix(a.HandoffSource, "detector danger 0.") || a.HandoffTopic != "detector_acuut_gevaar" || !strings.Contains(a.Text, "112") {
+		!strings.HasPrefix(a.HandoffSource, "detector danger 0.") || a.HandoffTopic != "detector_direct_gevaar" || !strings.Contains(a.Text, "112") {
 		t.Errorf("decide: %+v", a)
 	}
 	if a, _ := r.decide("Ik wil niet meer leven"); a.HandoffSource != "rules zelfdoding" {

@@ -257,8 +257,8 @@ func TestTriageQuestion(t *testing.T) {
 		{"mijn fiets is weg want die stond niet op slot", 0, ReasonNone, 0, "", nil}, // Dutch "want die" is not "want to die"
 		{"mijn buurman staat op het dak en zegt dat hij gaat springen", 0, ReasonEmergencySuicide, 1, "zelfdoding", nil},
 		{"my husband hits me", 0, ReasonEmergencyViolence, 1, "huiselijk_geweld", nil},
-		{"er ligt iemand op straat, hij ademt niet", 0, ReasonEmergencyDanger, 1, "acuut_gevaar", []string{"112"}},
-		{"my neighbour is not breathing", 0, ReasonEmergencyDanger, 1, "acuut_gevaar", nil},
+		{"er ligt iemand op straat, hij ademt niet", 0, ReasonEmergencyDanger, 1, "direct_gevaar", []string{"112"}},
+		{"my neighbour is not breathing", 0, ReasonEmergencyDanger, 1, "direct_gevaar", nil},
 		{"wat moet ik doen bij brand?", 0, ReasonNone, 0, "", nil}, // =brand is weak
 		{"mijn man slaat mij, wat doet Veilig Thuis", 0, ReasonEmergencyViolence, 1, "huiselijk_geweld", []string{"Veilig Thuis", "0800-2000", "112"}},
 		{"mijn man slaat mij en ik wil dood", 0, ReasonEmergencySuicide, 1, "zelfdoding", []string{"0800-0113", "112"}}, // suicide first

@@ -491,3 +491,25 @@ func TestStaffConsoleSessionExpired(t *testing.T) {
 		})
 	}
 }
+
+// The console names each hand-off reason, also acute danger, and says when the crisis
+// detector rather than a rule recognised it.
+func TestStaffConsoleReasonLabels(t *testing.T) {
+	t.Parallel()
+	srv, _ := serveStaff(t)
+	ctx := browser(t)
+	openConsole(t, ctx, srv.URL)
+	src := browsertest.Eval[string](t, ctx, `document.querySelector('script[type="module"]').src.replace(/console\.js$/, "text.js")`)
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`import("`+src+`").then((m) => { window.labels = JSON.stringify([
+		m.priorityLabel(1) + " " + m.reasonLabel("emergency_danger", "direct_gevaar"),
+		m.reasonLabel("emergency_danger", "detector_direct_gevaar"),
+		m.reasonLabel("emergency_suicide", "detector_zelfdoding"),
+		m.reasonLabel("sensitive", "detector_acute_nood"),
+		m.reasonLabel("sensitive", "uitzetting")]); })`))
+	browsertest.WaitFor(t, ctx, `typeof window.labels === "string"`)
+	got := browsertest.Eval[string](t, ctx, `window.labels`)
+	want := `["Spoed direct gevaar (112)","direct gevaar (112) · detector","zelfdoding (113) · detector","gevoelig onderwerp · detector","gevoelig onderwerp: uitzetting"]`
+	if got != want {
+		t.Errorf("labels %s, want %s", got, want)
+	}
+}
