@@ -92,15 +92,15 @@ func Record(ctx context.Context, q Execer, r Reader, ch Channel, refs ...Ref) er
 
 // Entry is one row of the access log.
 type Entry struct {
-	ID           int64
-	At           time.Time // UTC
-	Municipality string
-	AccountID    int64
-	Name         string
-	Role         string
-	Channel      Channel
-	Conversation int64 // 0: an answer outside a conversation
-	Answer       int64 // 0: a whole conversation (the console)
+	ID           int64     `db:"id"`
+	At           time.Time `db:"accessed_at"` // UTC
+	Municipality string    `db:"municipality"`
+	AccountID    int64     `db:"account_id"`
+	Name         string    `db:"account_name"`
+	Role         string    `db:"role"`
+	Channel      Channel   `db:"channel"`
+	Conversation int64     `db:"conversation_id"` // 0: an answer outside a conversation
+	Answer       int64     `db:"answer_id"`       // 0: a whole conversation (the console)
 }
 
 // Filter selects rows of one municipality's log. Zero fields do not filter.
@@ -137,7 +137,7 @@ func (l *Log) query(ctx context.Context, f Filter) (pgx.Rows, error) {
 		limit = -1
 	}
 	return l.pool.Query(ctx, `SELECT id, accessed_at, municipality, account_id, account_name, role, channel,
-			coalesce(conversation_id, 0), coalesce(answer_id, 0)
+			coalesce(conversation_id, 0) AS conversation_id, coalesce(answer_id, 0) AS answer_id
 		FROM transcript_access
 		WHERE municipality = $1
 		  AND ($2::timestamptz IS NULL OR accessed_at >= $2)
@@ -150,8 +150,7 @@ func (l *Log) query(ctx context.Context, f Filter) (pgx.Rows, error) {
 }
 
 func scanEntry(row pgx.CollectableRow) (Entry, error) {
-	var e Entry
-	err := row.Scan(&e.ID, &e.At, &e.Municipality, &e.AccountID, &e.Name, &e.Role, &e.Channel, &e.Conversation, &e.Answer)
+	e, err := pgx.RowToStructByName[Entry](row)
 	e.At = e.At.UTC()
 	return e, err
 }
@@ -171,9 +170,9 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Entry, error) {
 
 // Member is someone who appears in a municipality's log, for the page's filter.
 type Member struct {
-	AccountID int64
-	Name      string // the latest name the log has for them
-	Role      string
+	AccountID int64  `db:"account_id"`
+	Name      string `db:"account_name"` // the latest name the log has for them
+	Role      string `db:"role"`
 }
 
 // Members returns the readers in a municipality's log, by name.
@@ -181,7 +180,7 @@ func (l *Log) Members(ctx context.Context, municipality string) ([]Member, error
 	rows, _ := l.pool.Query(ctx, `SELECT DISTINCT ON (account_id) account_id, account_name, role
 		FROM transcript_access WHERE municipality = $1
 		ORDER BY account_id, accessed_at DESC`, municipality)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Member])
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Member])
 	if err != nil {
 		return nil, fmt.Errorf("audit: members: %w", err)
 	}

@@ -16,34 +16,39 @@ import (
 var ErrClaimed = errors.New("chat: conversation already claimed")
 
 // Agent is a member of the contact-centre staff, as the staff console's session
-// identifies them.
+// identifies them. The db tags name the columns Colleagues selects.
 type Agent struct {
-	ID           int64
-	Name         string
-	Municipality string
-	Supervisor   bool
+	ID           int64  `db:"id"`
+	Name         string `db:"name"`
+	Municipality string `db:"municipality"`
+	Supervisor   bool   `db:"supervisor"`
 }
 
-// QueueItem is a conversation waiting for, or held by, an agent.
+// QueueItem is a conversation waiting for, or held by, an agent. The db tags name
+// the columns of queueColumns.
 type QueueItem struct {
-	Conversation int64     `json:"conversation"`
-	Reason       string    `json:"reason"`
-	Topic        string    `json:"topic"`
-	Priority     int       `json:"priority"`
-	Summary      string    `json:"summary"`
-	RequestedAt  time.Time `json:"requested_at"`
-	ClaimedBy    int64     `json:"claimed_by,omitempty"`
-	AgentName    string    `json:"agent_name,omitempty"`
+	Conversation int64     `json:"conversation" db:"conversation_id"`
+	Reason       string    `json:"reason" db:"reason"`
+	Topic        string    `json:"topic" db:"topic"`
+	Priority     int       `json:"priority" db:"priority"`
+	Summary      string    `json:"summary" db:"summary"`
+	RequestedAt  time.Time `json:"requested_at" db:"requested_at"`
+	ClaimedBy    int64     `json:"claimed_by,omitempty" db:"claimed_by"`
+	AgentName    string    `json:"agent_name,omitempty" db:"agent_name"`
 }
+
+// queueColumns are the columns of handoffs a QueueItem is scanned from, by name.
+const queueColumns = `conversation_id, reason, topic, priority, summary, requested_at,
+	coalesce(claimed_by, 0) AS claimed_by, agent_name`
 
 // Callback is a citizen's request to be contacted.
 type Callback struct {
-	ID           int64     `json:"id"`
-	Conversation int64     `json:"conversation,omitempty"`
-	Name         string    `json:"name"`
-	Contact      string    `json:"contact"`
-	Question     string    `json:"question"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           int64     `json:"id" db:"id"`
+	Conversation int64     `json:"conversation,omitempty" db:"conversation_id"`
+	Name         string    `json:"name" db:"name"`
+	Contact      string    `json:"contact" db:"contact"`
+	Question     string    `json:"question" db:"question"`
+	CreatedAt    time.Time `json:"created_at" db:"created_at"`
 }
 
 // Closing outcomes an agent chooses from when closing a conversation.
@@ -129,7 +134,7 @@ func (c *Conversations) MostSerious(ctx context.Context, convID int64, t Triage)
 
 func mostSerious(ctx context.Context, q querier, convID int64, t Triage) (Triage, error) {
 	rows, _ := q.Query(ctx, `SELECT reason, topic FROM handoffs WHERE conversation_id = $1 ORDER BY id`, convID)
-	earlier, err := pgx.CollectRows(rows, pgx.RowToStructByPos[reasonTopic])
+	earlier, err := pgx.CollectRows(rows, pgx.RowToStructByName[reasonTopic])
 	if err != nil {
 		return t, err
 	}
@@ -139,7 +144,10 @@ func mostSerious(ctx context.Context, q querier, convID int64, t Triage) (Triage
 	return t, nil
 }
 
-type reasonTopic struct{ Reason, Topic string }
+type reasonTopic struct {
+	Reason string `db:"reason"`
+	Topic  string `db:"topic"`
+}
 
 // graver returns the more serious of two triages, a when they are equally serious;
 // an unknown reason counts least. The result's priority is its reason's.
@@ -323,11 +331,10 @@ func (c *Conversations) Transfer(ctx context.Context, convID int64, from Agent, 
 // Queue returns the open hand-offs of a municipality: waiting ones by priority and
 // waiting time, then the ones agents hold.
 func (c *Conversations) Queue(ctx context.Context, municipality string) ([]QueueItem, error) {
-	rows, _ := c.pool.Query(ctx, `SELECT conversation_id, reason, topic, priority, summary, requested_at,
-			coalesce(claimed_by, 0), agent_name
+	rows, _ := c.pool.Query(ctx, `SELECT `+queueColumns+`
 		FROM handoffs WHERE ended_at IS NULL AND municipality = $1
 		ORDER BY claimed_by IS NOT NULL, priority, requested_at`, municipality)
-	items, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueueItem])
+	items, err := pgx.CollectRows(rows, pgx.RowToStructByName[QueueItem])
 	if err != nil {
 		return nil, fmt.Errorf("chat: queue: %w", err)
 	}
@@ -336,10 +343,9 @@ func (c *Conversations) Queue(ctx context.Context, municipality string) ([]Queue
 
 // OpenHandoff returns a conversation's open hand-off; ErrNotFound when it has none.
 func (c *Conversations) OpenHandoff(ctx context.Context, convID int64) (QueueItem, error) {
-	rows, _ := c.pool.Query(ctx, `SELECT conversation_id, reason, topic, priority, summary, requested_at,
-			coalesce(claimed_by, 0), agent_name
+	rows, _ := c.pool.Query(ctx, `SELECT `+queueColumns+`
 		FROM handoffs WHERE ended_at IS NULL AND conversation_id = $1`, convID)
-	item, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[QueueItem])
+	item, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[QueueItem])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return item, ErrNotFound
 	}
@@ -394,9 +400,9 @@ func (c *Conversations) AddCallback(ctx context.Context, convID int64, cb Callba
 
 // Callbacks returns a municipality's open call-back requests, oldest first.
 func (c *Conversations) Callbacks(ctx context.Context, municipality string) ([]Callback, error) {
-	rows, _ := c.pool.Query(ctx, `SELECT id, coalesce(conversation_id, 0), name, contact, question, created_at
+	rows, _ := c.pool.Query(ctx, `SELECT id, coalesce(conversation_id, 0) AS conversation_id, name, contact, question, created_at
 		FROM callbacks WHERE done_at IS NULL AND municipality = $1 ORDER BY created_at`, municipality)
-	cbs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Callback])
+	cbs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Callback])
 	if err != nil {
 		return nil, fmt.Errorf("chat: call-backs: %w", err)
 	}
@@ -432,10 +438,10 @@ func (c *Conversations) AgentsOnline(ctx context.Context, municipality string) (
 
 // Colleagues lists the agents of a municipality who are online, for a transfer.
 func (c *Conversations) Colleagues(ctx context.Context, municipality string) ([]Agent, error) {
-	rows, _ := c.pool.Query(ctx, `SELECT DISTINCT s.id, s.name, s.municipality, s.role = 'supervisor'
+	rows, _ := c.pool.Query(ctx, `SELECT DISTINCT s.id, s.name, s.municipality, s.role = 'supervisor' AS supervisor
 		FROM agent_presence p JOIN staff_accounts s ON s.id = p.account_id
 		WHERE p.municipality = $1 AND p.seen_at > now() - interval '90 seconds' ORDER BY s.name`, municipality)
-	agents, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Agent])
+	agents, err := pgx.CollectRows(rows, pgx.RowToStructByName[Agent])
 	if err != nil {
 		return nil, fmt.Errorf("chat: colleagues: %w", err)
 	}

@@ -122,10 +122,9 @@ func (c *Conversations) OpenTranscript(ctx context.Context, a Agent, convID int6
 		if err != nil {
 			return err
 		}
-		rows, _ = tx.Query(ctx, `SELECT conversation_id, reason, topic, priority, summary, requested_at,
-				coalesce(claimed_by, 0), agent_name
+		rows, _ = tx.Query(ctx, `SELECT `+queueColumns+`
 			FROM handoffs WHERE ended_at IS NULL AND conversation_id = $1`, convID)
-		items, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueueItem])
+		items, err := pgx.CollectRows(rows, pgx.RowToStructByName[QueueItem])
 		if err != nil {
 			return err
 		}
