@@ -80,7 +80,7 @@ type CrisisThresholds struct {
 }
 
 // DefaultCrisisThresholds are the thresholds chosen by cross-validation.
-var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.35, Emergency: 0.45, Person: 0.75, Raise: 0.5}
+var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.30, Emergency: 0.45, Person: 0.70, Raise: 0.5}
 
 // CrisisDetector is a multinomial logistic regression over hashed features
 // of a message: stemmed words and word pairs, character n-grams (3 to 5
