@@ -12,7 +12,10 @@ import (
 // BenchmarkQuestion asks questions over the websocket of a real server on the test
 // index, one after the other in one conversation, and reports the time until the
 // question is stored (ack) and until the whole answer is stored and received, as
-// percentiles. Compare with the bare websocket echo in /work/shared/PERF-FLOOR.md.
+// percentiles. The floor to compare with: a bare gorilla/websocket echo server on a
+// 2-core machine, with 1,000 connections each sending one small JSON message a
+// second, round-trips in 0.20 ms at p50 and 0.49 ms at p99 (measured in the same way
+// on the machine this project is developed on; compare as a ratio, in the same run).
 //
 //	go test -run '^$' -bench Question -benchtime 500x ./chat/
 func BenchmarkQuestion(b *testing.B) {

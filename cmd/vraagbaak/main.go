@@ -1,6 +1,11 @@
 // Command vraagbaak is the one binary of Vraagbaak: it migrates the database, crawls
-// official sources into the index, and runs the demo. Run `vraagbaak help` for the
-// subcommands.
+// official sources into the index (ingest, reindex, stats), serves the chat service
+// with the widget, the staff console and the evaluator workbench (serve), answers one
+// question (ask), evaluates on golden sets and runs human scoring rounds (eval),
+// manages staff accounts (staff), load-tests a running service (load), checks rule
+// files (rules) and runs the demo. main reads the configuration, builds the logger
+// and the pool and wires the packages; nothing imports it. Run `vraagbaak help` for
+// the subcommands.
 package main
 
 import (

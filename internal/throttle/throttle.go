@@ -1,6 +1,7 @@
 // Package throttle limits how often a client may do something: a token bucket per key
 // (golang.org/x/time/rate) for a client address, a conversation or an e-mail address,
-// and the client address of a request. chat and staff import it.
+// and the client address of a request. chat, staff and cmd (the trusted proxies of
+// VRAAGBAAK_TRUSTED_PROXIES) import it.
 package throttle
 
 import (
