@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -73,8 +74,7 @@ func startInstance(t testing.TB, svc *chat.Service, convs *chat.Conversations, c
 			return
 		}
 		if sessions == nil { // the agent is given in the query: id, name, municipality
-			var id int64
-			fmt.Sscan(r.URL.Query().Get("id"), &id)
+			id, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64) // no id: agent 0
 			a = chat.Agent{ID: id, Name: r.URL.Query().Get("name"), Municipality: r.URL.Query().Get("municipality"),
 				Supervisor: r.URL.Query().Get("supervisor") == "1"}
 		}

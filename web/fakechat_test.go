@@ -70,8 +70,9 @@ type fakeConn struct {
 func (c *fakeConn) send(msg map[string]any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	c.ws.WriteJSON(msg) // a failed write shows up as a failed read in serve
+	// A failed write shows up as a failed read in serve.
+	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	_ = c.ws.WriteJSON(msg)
 }
 
 func newFakeChat(t *testing.T) *fakeChat {

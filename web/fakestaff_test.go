@@ -90,7 +90,7 @@ func serveStaff(t *testing.T) (*httptest.Server, *fakeStaff) {
 	mux.HandleFunc("POST /staff/logout", f.logout)
 	mux.HandleFunc("GET /staff/login", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(`<!DOCTYPE html><html lang="nl"><head><title>Inloggen</title></head><body><main><h1>Inloggen</h1></main></body></html>`))
+		_, _ = w.Write([]byte(`<!DOCTYPE html><html lang="nl"><head><title>Inloggen</title></head><body><main><h1>Inloggen</h1></main></body></html>`)) // the browser went away
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -107,11 +107,11 @@ func (f *fakeStaff) session(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	if status != 0 {
 		w.WriteHeader(status)
-		w.Write([]byte(`{"error":"U bent niet (meer) ingelogd. Log opnieuw in."}`))
+		_, _ = w.Write([]byte(`{"error":"U bent niet (meer) ingelogd. Log opnieuw in."}`)) // the browser went away
 		return
 	}
-	json.NewEncoder(w).Encode(map[string]any{"email": "anna@bloemendijk.example", "name": "Anna", "municipality": "GM9001",
-		"role": role, "csrf": fakeCSRF, "expires_at": time.Now().Add(8 * time.Hour).UTC()})
+	_ = json.NewEncoder(w).Encode(map[string]any{"email": "anna@bloemendijk.example", "name": "Anna", "municipality": "GM9001",
+		"role": role, "csrf": fakeCSRF, "expires_at": time.Now().Add(8 * time.Hour).UTC()}) // the browser went away
 }
 
 func (f *fakeStaff) logout(w http.ResponseWriter, r *http.Request) {
@@ -313,7 +313,7 @@ func (f *fakeStaff) expire(withError bool) {
 			c.send(map[string]any{"type": "error", "code": "session_expired", "message": "Uw sessie is verlopen. Log opnieuw in."})
 		}
 		c.mu.Lock()
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4001, "sessie verlopen"), time.Now().Add(time.Second))
+		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4001, "sessie verlopen"), time.Now().Add(time.Second)) // the page may have gone already
 		c.mu.Unlock()
 	}
 }

@@ -40,7 +40,7 @@ func appHandler(prefix, page, dir string) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
-			w.Write(buf.Bytes())
+			_, _ = w.Write(buf.Bytes()) // the client went away
 		}
 	})
 	mux.HandleFunc("GET "+prefix+"static/{version}/{file}", func(w http.ResponseWriter, r *http.Request) {

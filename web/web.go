@@ -149,6 +149,6 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, status int, name 
 	h.Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		_, _ = w.Write(buf.Bytes()) // the client went away
 	}
 }

@@ -271,7 +271,7 @@ func serveSampleSites(ctx context.Context, host string, port int, out io.Writer)
 	var servers []*http.Server
 	stop := func() {
 		for _, s := range servers {
-			s.Close() //nolint:errcheck // shutting down
+			_ = s.Close() // shutting down: Serve returns ErrServerClosed
 		}
 	}
 	var sources []ingest.Source

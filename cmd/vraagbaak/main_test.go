@@ -28,7 +28,9 @@ func env(vars map[string]string) func(string) (string, bool) {
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	keyFile := filepath.Join(t.TempDir(), "key")
-	os.WriteFile(keyFile, []byte("sk-geheim\n"), 0o600)
+	if err := os.WriteFile(keyFile, []byte("sk-geheim\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rules := writeRuleFiles(t)
 	tests := []struct {
 		name    string
@@ -186,7 +188,9 @@ func TestRulesCheckCommand(t *testing.T) {
 	t.Parallel()
 	rules := writeRuleFiles(t)
 	noSection := filepath.Join(t.TempDir(), "leeg.txt")
-	os.WriteFile(noSection, []byte("# nog niets\nzwart werken\n"), 0o600)
+	if err := os.WriteFile(noSection, []byte("# nog niets\nzwart werken\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		args    []string
@@ -273,7 +277,9 @@ func TestBrokenRuleFileStopsCommands(t *testing.T) {
 func TestCommandErrors(t *testing.T) {
 	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "sources.yaml")
-	os.WriteFile(bad, []byte("sources:\n  - name: x\n    scope: gemeente\n"), 0o600)
+	if err := os.WriteFile(bad, []byte("sources:\n  - name: x\n    scope: gemeente\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args    []string
 		vars    map[string]string

@@ -154,7 +154,7 @@ func TestReadyzSaysNoMore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve(ln)
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
 	defer srv.Close()
 	status, body := get(t, "http://"+ln.Addr().String()+"/readyz")
 	if status != http.StatusServiceUnavailable || strings.TrimSpace(body) != "not ready" {

@@ -41,7 +41,7 @@ func site(t *testing.T) *httptest.Server {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(page))
+		_, _ = w.Write([]byte(page)) // the browser went away
 	}))
 	t.Cleanup(srv.Close)
 	return srv

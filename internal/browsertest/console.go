@@ -48,7 +48,7 @@ func WatchConsole(t testing.TB, ctx context.Context) *Console {
 // Errors returns the errors so far, after a round trip to the browser so that none
 // that happened before the call is missing.
 func (c *Console) Errors(ctx context.Context) []string {
-	chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void]("0")) // a closed tab has nothing more to say
+	_, _ = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void]("0")) // a closed tab has nothing more to say
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.errors...)

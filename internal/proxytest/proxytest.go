@@ -111,7 +111,7 @@ func Start(t testing.TB, upstream string) *Proxy {
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		<-exited
+		<-exited //nolint:errcheck // killed: the exit status says nothing (staticcheck S1005 rejects "_ =" here)
 	})
 	p := &Proxy{URL: "http://" + addr, Addr: addr}
 	deadline := time.Now().Add(10 * time.Second)

@@ -15,7 +15,7 @@ import (
 func TestProxyAppendsForwardedFor(t *testing.T) {
 	t.Parallel()
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, r.Header.Get("X-Forwarded-For"))
+		_, _ = io.WriteString(w, r.Header.Get("X-Forwarded-For")) // the client went away
 	}))
 	defer upstream.Close()
 	p := Start(t, upstream.URL)
@@ -46,7 +46,7 @@ func TestProxyWebsocket(t *testing.T) {
 		if err != nil {
 			return
 		}
-		c.WriteMessage(websocket.TextMessage, []byte(strings.ToUpper(string(msg))))
+		_ = c.WriteMessage(websocket.TextMessage, []byte(strings.ToUpper(string(msg)))) // a failed echo fails the test's read
 	}))
 	defer upstream.Close()
 	p := Start(t, upstream.URL)

@@ -27,7 +27,7 @@ func TestForgedForwardedForBehindNginx(t *testing.T) {
 		if !limit.Allow(ip, time.Now()) {
 			w.WriteHeader(http.StatusTooManyRequests)
 		}
-		io.WriteString(w, ip)
+		_, _ = io.WriteString(w, ip) // the client went away
 	}))
 	defer upstream.Close()
 	proxy := proxytest.Start(t, upstream.URL)

@@ -25,8 +25,10 @@ func TestKeyed(t *testing.T) {
 	}
 	// Long after, the key was forgotten and starts with a full bucket.
 	later := now.Add(time.Hour)
-	if !k.Allow("a", later) || !k.Allow("a", later) || k.Allow("a", later) {
-		t.Error("a forgotten key does not start with exactly a full bucket")
+	for i, want := range []bool{true, true, false} {
+		if got := k.Allow("a", later); got != want {
+			t.Errorf("an hour later, event %d: %v, want %v (a forgotten key starts with exactly a full bucket)", i+1, got, want)
+		}
 	}
 }
 
