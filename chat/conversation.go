@@ -51,17 +51,17 @@ type Conversation struct {
 
 // Message is one stored message of a conversation, as the protocol sends it.
 type Message struct {
-	ID            int64      `json:"-"`
-	Seq           int        `json:"seq"`
-	Role          string     `json:"role"`
-	Text          string     `json:"text"`
-	At            time.Time  `json:"at"`
-	ClientID      string     `json:"id,omitempty"`
-	Author        string     `json:"author,omitempty"`
-	AnswerID      int64      `json:"answer_id,omitempty"`
-	Outcome       Outcome    `json:"outcome,omitempty"`
-	Citations     []Citation `json:"citations,omitempty"`
-	HandoffReason string     `json:"handoff_reason,omitempty"`
+	ID            int64      `json:"-" db:"id"`
+	Seq           int        `json:"seq" db:"seq"`
+	Role          string     `json:"role" db:"role"`
+	Text          string     `json:"text" db:"text"`
+	At            time.Time  `json:"at" db:"created_at"`
+	ClientID      string     `json:"id,omitempty" db:"client_id"`
+	Author        string     `json:"author,omitempty" db:"author"`
+	AnswerID      int64      `json:"answer_id,omitempty" db:"answer_id"`
+	Outcome       Outcome    `json:"outcome,omitempty" db:"outcome"`
+	Citations     []Citation `json:"citations,omitempty" db:"citations"`
+	HandoffReason string     `json:"handoff_reason,omitempty" db:"handoff_reason"`
 
 	state string // the conversation's state when the message was stored
 }
@@ -138,22 +138,18 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-// messageColumns are the columns scanMessage reads, for messages m joined with their answer a.
-const messageColumns = `m.id, m.seq, m.role, m.text, m.created_at, coalesce(m.client_id, ''), m.author,
-	coalesce(a.id, 0), coalesce(a.outcome, ''), coalesce(a.citations, '[]'::jsonb), coalesce(a.handoff_reason, '')`
+// messageColumns are the columns scanMessage reads by name (Message's db tags), for
+// messages m joined with their answer a.
+const messageColumns = `m.id, m.seq, m.role, m.text, m.created_at, coalesce(m.client_id, '') AS client_id, m.author,
+	coalesce(a.id, 0) AS answer_id, coalesce(a.outcome, '') AS outcome, coalesce(a.citations, '[]'::jsonb) AS citations,
+	coalesce(a.handoff_reason, '') AS handoff_reason`
 
 func scanMessage(row pgx.CollectableRow) (Message, error) {
-	var m Message
-	var cites []byte
-	err := row.Scan(&m.ID, &m.Seq, &m.Role, &m.Text, &m.At, &m.ClientID, &m.Author,
-		&m.AnswerID, &m.Outcome, &cites, &m.HandoffReason)
+	m, err := pgx.RowToStructByName[Message](row)
 	if err != nil {
 		return m, err
 	}
 	m.At = m.At.UTC()
-	if err := json.Unmarshal(cites, &m.Citations); err != nil {
-		return m, fmt.Errorf("citations of message %d: %w", m.ID, err)
-	}
 	if len(m.Citations) == 0 {
 		m.Citations = nil
 	}
