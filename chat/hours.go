@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 )
 
 // Hours are a municipality's contact-centre opening hours: the same times on a set of
@@ -70,7 +72,7 @@ func ParseOpeningHours(s string) (map[string]Hours, error) {
 		}
 		key, spec, ok := strings.Cut(part, "=")
 		key = strings.TrimSpace(key)
-		if !ok || (key != "*" && !cbsCode.MatchString(key)) {
+		if !ok || (key != "*" && !cbs.Valid(key)) {
 			return nil, fmt.Errorf("opening hours %q: want GM0363=ma-vr 08:30-17:00", part)
 		}
 		h, err := ParseHours(spec)

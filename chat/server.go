@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
 
@@ -188,12 +188,10 @@ func instanceName() string {
 	return fmt.Sprintf("%s-%d-%x", host, os.Getpid(), b)
 }
 
-var cbsCode = regexp.MustCompile(`^GM[0-9]{4}$`)
-
 // ServeHTTP upgrades a request for /ws?v=1&municipality=GM0363.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	municipality := r.URL.Query().Get("municipality")
-	if municipality != "" && !cbsCode.MatchString(municipality) {
+	if municipality != "" && !cbs.Valid(municipality) {
 		http.Error(w, "municipality must be a CBS code such as GM0363", http.StatusBadRequest)
 		return
 	}

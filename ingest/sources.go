@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/vraagbaak/vraagbaak/ingest/extract"
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
@@ -43,10 +44,7 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
 }
 
-var (
-	sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
-	cbsCodeRe    = regexp.MustCompile(`^GM[0-9]{4}$`)
-)
+var sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
 // LoadSources reads and validates a sources file. Every error names the file, the line
 // and the field.
@@ -120,7 +118,7 @@ func validateSource(file string, n *yaml.Node, field string, src *Source) error 
 			return fail("municipality", "only municipality sources have a municipality code")
 		}
 	case retrieval.ScopeMunicipality:
-		if !cbsCodeRe.MatchString(src.Municipality) {
+		if !cbs.Valid(src.Municipality) {
 			return fail("municipality", "required for scope municipality: a CBS code such as GM0363")
 		}
 	default:

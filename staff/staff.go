@@ -11,6 +11,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 )
 
 // Role is what a staff member may do.
@@ -77,7 +79,7 @@ func (a Account) validate() (Account, error) {
 	if !validEmail(a.Email) {
 		return a, fmt.Errorf("staff: %q is not an email address such as naam@gemeente.nl", a.Email)
 	}
-	if !cbsCode(a.Municipality) {
+	if !cbs.Valid(a.Municipality) {
 		return a, fmt.Errorf("staff: municipality must be a CBS code such as GM0363, not %q", a.Municipality)
 	}
 	if !a.Role.Valid() {
@@ -95,17 +97,4 @@ func validEmail(s string) bool {
 	}
 	addr, err := mail.ParseAddress(s)
 	return err == nil && addr.Name == "" && addr.Address == s
-}
-
-// cbsCode reports whether s is a municipality code such as GM0363.
-func cbsCode(s string) bool {
-	if len(s) != 6 || !strings.HasPrefix(s, "GM") {
-		return false
-	}
-	for _, r := range s[2:] {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 )
 
 // Store keeps the staff accounts in PostgreSQL.
@@ -192,7 +194,7 @@ func (s *Store) Disable(ctx context.Context, email string) error {
 // List returns the active accounts of a municipality ("" for all), ordered by
 // municipality and email.
 func (s *Store) List(ctx context.Context, municipality string) ([]Account, error) {
-	if municipality != "" && !cbsCode(municipality) {
+	if municipality != "" && !cbs.Valid(municipality) {
 		return nil, fmt.Errorf("staff: list: municipality must be a CBS code such as GM0363, not %q", municipality)
 	}
 	rows, _ := s.pool.Query(ctx, `

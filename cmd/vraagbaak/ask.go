@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
@@ -66,7 +67,7 @@ func cmdAsk(ctx context.Context, a *app, args []string) error {
 		fs.Usage()
 		return errors.New("ask: no question given")
 	}
-	if *municipality != "" && !cbsCode(*municipality) {
+	if *municipality != "" && !cbs.Valid(*municipality) {
 		return fmt.Errorf("ask: --municipality must be a CBS code such as GM0363, not %q", *municipality)
 	}
 	pool, store, err := a.openStore(ctx)
@@ -102,16 +103,4 @@ func cmdAsk(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "\n%s · confidence %.2f · Flesch-Douma %.0f · %s · %.0f ms\n", ans.Outcome, ans.Confidence, ans.Readability.FleschDouma, ans.Answerer, ans.Timings.Total)
 	return nil
-}
-
-func cbsCode(s string) bool {
-	if len(s) != 6 || !strings.HasPrefix(s, "GM") {
-		return false
-	}
-	for _, r := range s[2:] {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
@@ -286,7 +287,7 @@ func parseOrigins(s string) (map[string][]string, error) {
 		}
 		key, origins, ok := strings.Cut(part, "=")
 		key = strings.TrimSpace(key)
-		if !ok || (key != "*" && !cbsCode(key)) {
+		if !ok || (key != "*" && !cbs.Valid(key)) {
 			return nil, fmt.Errorf("config: VRAAGBAAK_ALLOWED_ORIGINS: %q must look like GM0363=https://www.example.nl (or *=…)", part)
 		}
 		for _, o := range strings.Fields(origins) {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/term"
 
+	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/postgres"
 	"github.com/vraagbaak/vraagbaak/staff"
 )
@@ -70,7 +71,7 @@ func (a *app) staffAdd(ctx context.Context, args []string) error {
 	switch {
 	case *municipality == "":
 		return errors.New("staff add: --municipality is required (a CBS code such as GM0363)")
-	case !cbsCode(*municipality):
+	case !cbs.Valid(*municipality):
 		return fmt.Errorf("staff add: --municipality must be a CBS code such as GM0363, not %q", *municipality)
 	case *role == "":
 		return errors.New("staff add: --role is required: agent, supervisor, evaluator or privacy")
@@ -106,7 +107,7 @@ func (a *app) staffList(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("staff list: unexpected argument %q (filter with --municipality)", fs.Arg(0))
 	}
-	if *municipality != "" && !cbsCode(*municipality) {
+	if *municipality != "" && !cbs.Valid(*municipality) {
 		return fmt.Errorf("staff list: --municipality must be a CBS code such as GM0363, not %q", *municipality)
 	}
 	pool, store, err := a.openStaffStore(ctx)
