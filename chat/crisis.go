@@ -7,12 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"math"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
+	"github.com/vraagbaak/vraagbaak/internal/textclass"
 )
 
 // CrisisClass is what the crisis detector recognises in a message.
@@ -94,21 +93,14 @@ type CrisisDetector struct {
 	thresholds CrisisThresholds
 	opt        crisisTraining
 	once       sync.Once
-	model      *crisisModel
-}
-
-// crisisModel is the trained regression.
-type crisisModel struct {
-	w    []float32 // crisisBuckets × numCrisisClasses
-	bias [numCrisisClasses]float32
-	opt  crisisTraining
+	model      *textclass.Model
 }
 
 // crisisBuckets is the number of hash buckets features fall into.
 const crisisBuckets = 1 << 17
 
-// Training settings. The optimiser is AdaGrad on the log loss with L2
-// regularisation, the classes weighted to count equally.
+// Training settings. The optimiser is textclass's AdaGrad on the log loss
+// with L2 regularisation, the classes weighted to count equally.
 type crisisTraining struct {
 	seed     uint64
 	emWeight float32 // extra weight of the emergency classes
@@ -116,9 +108,6 @@ type crisisTraining struct {
 	rate, l2 float32
 	charVal  float32 // the value of a character n-gram; a word is 1
 }
-
-// crisisMinGrad is the smallest gradient training still applies.
-const crisisMinGrad = 1e-3
 
 // crisisDefaultTraining: chosen by cross-validation (crisis/README.md).
 // AdaGrad's first step moves every weight by the full rate, so the rate is
@@ -219,99 +208,33 @@ func newCrisisDetector(examples []CrisisExample, th CrisisThresholds, opt crisis
 }
 
 // trained returns the model, training it on first use.
-func (d *CrisisDetector) trained() *crisisModel {
+func (d *CrisisDetector) trained() *textclass.Model {
 	d.once.Do(func() { d.model = trainCrisisModel(d.examples, d.opt) })
 	return d.model
 }
 
 // trainCrisisModel trains on examples whose labels are known to be classes.
-func trainCrisisModel(examples []CrisisExample, opt crisisTraining) *crisisModel {
-	type row struct {
-		f     []crisisFeature
-		class CrisisClass
-	}
-	rows := make([]row, len(examples))
-	var count [numCrisisClasses]int
+func trainCrisisModel(examples []CrisisExample, opt crisisTraining) *textclass.Model {
+	rows := make([]textclass.Example, len(examples))
 	for i, e := range examples {
 		c, _ := ParseCrisisClass(e.Label)
-		rows[i] = row{crisisFeatures(e.Q, opt.charVal), c}
-		count[c]++
+		rows[i] = textclass.Example{Features: crisisFeatures(e.Q, opt.charVal), Class: int(c)}
 	}
-	var weight [numCrisisClasses]float32
-	for c, n := range count {
-		if n > 0 {
-			weight[c] = float32(len(rows)) / float32(nClasses*n)
-			if CrisisClass(c).Emergency() && opt.emWeight > 0 {
-				weight[c] *= opt.emWeight
-			}
-		}
-	}
-	d := &crisisModel{w: make([]float32, crisisBuckets*nClasses), opt: opt}
-	g2 := make([]float32, len(d.w)) // AdaGrad: summed squared gradients
-	var bg2 [numCrisisClasses]float32
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	rng := uint64(0x9e3779b97f4a7c15) ^ opt.seed
-	var p [numCrisisClasses]float64
-	for range opt.epochs {
-		// Fisher-Yates with a fixed xorshift sequence: deterministic
-		// whatever the Go version.
-		for i := len(order) - 1; i > 0; i-- {
-			rng ^= rng << 13
-			rng ^= rng >> 7
-			rng ^= rng << 17
-			j := int(rng % uint64(i+1))
-			order[i], order[j] = order[j], order[i]
-		}
-		for _, i := range order {
-			r := rows[i]
-			d.probs(r.f, &p)
-			for c := range nClasses {
-				y := float32(0)
-				if CrisisClass(c) == r.class {
-					y = 1
-				}
-				grad := (float32(p[c]) - y) * weight[r.class]
-				if grad > -crisisMinGrad && grad < crisisMinGrad {
-					continue // learnt: skipping it makes training several times faster
-				}
-				bg2[c] += grad * grad
-				d.bias[c] -= opt.rate * grad / float32(math.Sqrt(float64(bg2[c]))+1e-6)
-				for _, f := range r.f {
-					k := int(f.idx)*nClasses + c
-					gk := grad*f.val + opt.l2*d.w[k]
-					g2[k] += gk * gk
-					d.w[k] -= opt.rate * gk / float32(math.Sqrt(float64(g2[k]))+1e-6)
-				}
-			}
-		}
-	}
-	return d
-}
-
-// probs sets p to the class probabilities of a message with features f.
-func (d *crisisModel) probs(f []crisisFeature, p *[numCrisisClasses]float64) {
-	var z [numCrisisClasses]float64
+	boost := make([]float32, nClasses)
 	for c := range nClasses {
-		z[c] = float64(d.bias[c])
-	}
-	for _, x := range f {
-		base := int(x.idx) * nClasses
-		for c := range nClasses {
-			z[c] += float64(d.w[base+c] * x.val)
+		if CrisisClass(c).Emergency() {
+			boost[c] = opt.emWeight
 		}
 	}
-	m := slices.Max(z[:])
-	sum := 0.0
-	for c := range nClasses {
-		p[c] = math.Exp(z[c] - m)
-		sum += p[c]
+	m, err := textclass.Train(rows, nClasses, crisisBuckets, textclass.Training{
+		Seed: opt.seed, Epochs: opt.epochs, Rate: opt.rate, L2: opt.l2, Boost: boost,
+	})
+	if err != nil {
+		// The examples were checked in newCrisisDetector and the
+		// features are hashed into crisisBuckets: this cannot happen.
+		panic(fmt.Sprintf("crisis: %v", err))
 	}
-	for c := range nClasses {
-		p[c] /= sum
-	}
+	return m
 }
 
 // CrisisScore is the detector's view of one message: the probability of
@@ -327,9 +250,8 @@ func (s CrisisScore) Emergency() float64 {
 
 // Score scores question as a whole.
 func (d *CrisisDetector) Score(question string) CrisisScore {
-	m := d.trained()
 	var s CrisisScore
-	m.probs(crisisFeatures(question, m.opt.charVal), &s.P)
+	d.trained().Probs(crisisFeatures(question, d.opt.charVal), s.P[:])
 	return s
 }
 
@@ -360,12 +282,6 @@ func (s CrisisScore) Decide(th CrisisThresholds) (CrisisClass, float64) {
 // Classify scores question and decides with the detector's thresholds.
 func (d *CrisisDetector) Classify(question string) (CrisisClass, float64) {
 	return d.Score(question).Decide(d.thresholds)
-}
-
-// crisisFeature is one hashed feature and its value.
-type crisisFeature struct {
-	idx uint32
-	val float32
 }
 
 // crisisWordVal is the value of a word feature.
@@ -449,7 +365,7 @@ func crisisLexiconOf(word string, add func(group string)) {
 
 // crisisFeatures returns the hashed features of a message, each bucket
 // once.
-func crisisFeatures(q string, charVal float32) []crisisFeature {
+func crisisFeatures(q string, charVal float32) []textclass.Feature {
 	words := dutch.Tokens(q)
 	for i, w := range words {
 		if w == "mn" {
@@ -460,18 +376,8 @@ func crisisFeatures(q string, charVal float32) []crisisFeature {
 	for i, w := range words {
 		stems[i] = dutch.Stem(w)
 	}
-	seen := make(map[uint32]int, 32*len(words)+8)
-	var out []crisisFeature
-	add := func(val float32, parts ...string) {
-		h := fnv32(parts...)
-		i := h % crisisBuckets
-		if j, ok := seen[i]; ok {
-			out[j].val = max(out[j].val, val)
-			return
-		}
-		seen[i] = len(out)
-		out = append(out, crisisFeature{i, val})
-	}
+	h := textclass.NewHasher(crisisBuckets, 32*len(words)+8)
+	add := h.Add
 	add(crisisWordVal, "bias")
 	fp, neg := false, false
 	groups := make(map[string]bool, len(crisisLexicon))
@@ -547,19 +453,7 @@ func crisisFeatures(q string, charVal float32) []crisisFeature {
 	default:
 		add(crisisWordVal, "f:len4")
 	}
-	return out
-}
-
-// fnv32 is FNV-1a over the concatenation of parts.
-func fnv32(parts ...string) uint32 {
-	h := uint32(2166136261)
-	for _, p := range parts {
-		for i := 0; i < len(p); i++ {
-			h ^= uint32(p[i])
-			h *= 16777619
-		}
-	}
-	return h
+	return h.Features()
 }
 
 // crisisReasons are the hand-off reasons of the detector's classes.
