@@ -21,7 +21,8 @@ import (
 // ProtocolVersion is the version of docs/protocol.md this server speaks.
 const ProtocolVersion = 1
 
-// ServerConfig configures the websocket endpoint. Zero values take the defaults.
+// ServerConfig configures the websocket endpoint. Zero values take the defaults of
+// DefaultServerConfig.
 type ServerConfig struct {
 	// AllowedOrigins maps a municipality's CBS code ("*" for every municipality) to the
 	// origins (scheme://host[:port]) whose pages may open a chat for it. The server's
@@ -70,41 +71,55 @@ type ServerConfig struct {
 	CallbackConvRate    float64
 }
 
+// DefaultServerConfig returns the values NewServer gives a field left zero: the one
+// source of the defaults, which cmd/vraagbaak's environment variables (README,
+// Configuration) take too. MaxConnections has none: zero is no limit.
+func DefaultServerConfig() ServerConfig {
+	return ServerConfig{
+		IPRate:              30,
+		ConversationRate:    12,
+		MaxQuestionRunes:    1000,
+		MaxMessageBytes:     8 << 10,
+		PingInterval:        25 * time.Second,
+		PongWait:            60 * time.Second,
+		WriteWait:           10 * time.Second,
+		AnswerTimeout:       60 * time.Second,
+		QueueTimeout:        5 * time.Minute,
+		HelloTimeout:        10 * time.Second,
+		MaxConnectionsPerIP: 200,
+		NewConversationRate: 20,
+		HandoffIPRate:       10,
+		CallbackIPRate:      5,
+		HandoffConvRate:     3,
+		CallbackConvRate:    2,
+	}
+}
+
+// orDefault sets *v to d when *v is zero or negative.
+func orDefault[T int | int64 | float64 | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
+}
+
 func (c ServerConfig) withDefaults() ServerConfig {
-	def := func(v *time.Duration, d time.Duration) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	if c.IPRate <= 0 {
-		c.IPRate = 30
-	}
-	if c.ConversationRate <= 0 {
-		c.ConversationRate = 12
-	}
-	if c.MaxQuestionRunes <= 0 {
-		c.MaxQuestionRunes = 1000
-	}
-	if c.MaxMessageBytes <= 0 {
-		c.MaxMessageBytes = 8 << 10
-	}
-	def(&c.PingInterval, 25*time.Second)
-	def(&c.PongWait, 60*time.Second)
-	def(&c.WriteWait, 10*time.Second)
-	def(&c.AnswerTimeout, 60*time.Second)
-	def(&c.QueueTimeout, 5*time.Minute)
-	def(&c.HelloTimeout, 10*time.Second)
-	if c.MaxConnectionsPerIP <= 0 {
-		c.MaxConnectionsPerIP = 200
-	}
-	for _, r := range []struct {
-		v *float64
-		d float64
-	}{{&c.NewConversationRate, 20}, {&c.HandoffIPRate, 10}, {&c.CallbackIPRate, 5}, {&c.HandoffConvRate, 3}, {&c.CallbackConvRate, 2}} {
-		if *r.v <= 0 {
-			*r.v = r.d
-		}
-	}
+	d := DefaultServerConfig()
+	orDefault(&c.IPRate, d.IPRate)
+	orDefault(&c.ConversationRate, d.ConversationRate)
+	orDefault(&c.MaxQuestionRunes, d.MaxQuestionRunes)
+	orDefault(&c.MaxMessageBytes, d.MaxMessageBytes)
+	orDefault(&c.PingInterval, d.PingInterval)
+	orDefault(&c.PongWait, d.PongWait)
+	orDefault(&c.WriteWait, d.WriteWait)
+	orDefault(&c.AnswerTimeout, d.AnswerTimeout)
+	orDefault(&c.QueueTimeout, d.QueueTimeout)
+	orDefault(&c.HelloTimeout, d.HelloTimeout)
+	orDefault(&c.MaxConnectionsPerIP, d.MaxConnectionsPerIP)
+	orDefault(&c.NewConversationRate, d.NewConversationRate)
+	orDefault(&c.HandoffIPRate, d.HandoffIPRate)
+	orDefault(&c.CallbackIPRate, d.CallbackIPRate)
+	orDefault(&c.HandoffConvRate, d.HandoffConvRate)
+	orDefault(&c.CallbackConvRate, d.CallbackConvRate)
 	return c
 }
 

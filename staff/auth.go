@@ -32,9 +32,13 @@ const (
 	CSRFHeader = "X-CSRF-Token"
 )
 
+// DefaultSessionTTL is how long a session lasts without use when Config.SessionTTL is
+// zero; VRAAGBAAK_STAFF_SESSION_TTL defaults to it.
+const DefaultSessionTTL = 8 * time.Hour
+
 // Config configures sessions and logins. Zero values take the defaults.
 type Config struct {
-	SessionTTL     time.Duration    // idle timeout, default 8h; a session never lasts longer than MaxSessionAge
+	SessionTTL     time.Duration    // idle timeout, default DefaultSessionTTL; a session never lasts longer than MaxSessionAge
 	Secure         bool             // mark cookies Secure; set when served over HTTPS
 	LoginPerMinute float64          // login attempts a minute per client address and per email, default 5
 	TrustedProxies throttle.Proxies // reverse proxies whose X-Forwarded-For is believed (see throttle.ClientIP)
@@ -45,7 +49,7 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.SessionTTL <= 0 {
-		c.SessionTTL = 8 * time.Hour
+		c.SessionTTL = DefaultSessionTTL
 	}
 	if c.LoginPerMinute <= 0 {
 		c.LoginPerMinute = 5

@@ -15,6 +15,7 @@ import (
 	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
+	"github.com/vraagbaak/vraagbaak/staff"
 )
 
 // Config is the service's configuration, read once from the environment.
@@ -44,11 +45,11 @@ type Config struct {
 	AccessLogDays  int                   // VRAAGBAAK_ACCESS_LOG_RETENTION_DAYS (default 365, at least RetentionDays): transcript access log rows older than this are deleted
 	TrustedProxies throttle.Proxies      // VRAAGBAAK_TRUSTED_PROXIES: reverse proxies whose X-Forwarded-For is believed; VRAAGBAAK_TRUST_PROXY=true (deprecated) adds loopback
 	TrustProxy     bool                  // VRAAGBAAK_TRUST_PROXY was set (deprecated): serve warns
-	IPRate         float64               // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default 30)
-	ConvRate       float64               // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default 12)
+	IPRate         float64               // VRAAGBAAK_RATE_LIMIT_IP: questions per minute per IP address (default: chat.DefaultServerConfig)
+	ConvRate       float64               // VRAAGBAAK_RATE_LIMIT_CONVERSATION: questions per minute per conversation (default: chat.DefaultServerConfig)
 	OpeningHours   map[string]chat.Hours // VRAAGBAAK_OPENING_HOURS: "GM0363=ma-vr 08:30-17:00;*=ma-vr 09:00-17:00" (default: always open)
-	QueueTimeout   time.Duration         // VRAAGBAAK_QUEUE_TIMEOUT: a citizen waiting longer is offered a call-back (default 5m)
-	SessionTTL     time.Duration         // VRAAGBAAK_STAFF_SESSION_TTL: staff sessions expire after this idle time (default 8h)
+	QueueTimeout   time.Duration         // VRAAGBAAK_QUEUE_TIMEOUT: a citizen waiting longer is offered a call-back (default: chat.DefaultServerConfig)
+	SessionTTL     time.Duration         // VRAAGBAAK_STAFF_SESSION_TTL: staff sessions expire after this idle time (default staff.DefaultSessionTTL)
 	SecureCookies  bool                  // VRAAGBAAK_SECURE_COOKIES: mark staff cookies Secure (default true unless VRAAGBAAK_ADDR is a loopback address)
 	MetricsAddr    string                // VRAAGBAAK_METRICS_ADDR: where /metrics is served (default 127.0.0.1:9090; "" or "off": nowhere)
 
@@ -59,10 +60,10 @@ type Config struct {
 	HandoffFile string // "" for the embedded handoff.txt
 
 	// Abuse limits of the citizens' websocket.
-	HelloTimeout        time.Duration // VRAAGBAAK_HELLO_TIMEOUT: a connection without hello is closed after this (default 10s)
-	MaxConnectionsPerIP int           // VRAAGBAAK_MAX_CONNECTIONS_PER_IP: open citizen connections from one address (default 200)
+	HelloTimeout        time.Duration // VRAAGBAAK_HELLO_TIMEOUT: a connection without hello is closed after this (default: chat.DefaultServerConfig)
+	MaxConnectionsPerIP int           // VRAAGBAAK_MAX_CONNECTIONS_PER_IP: open citizen connections from one address (default: chat.DefaultServerConfig)
 	MaxConnections      int           // VRAAGBAAK_MAX_CONNECTIONS: open citizen connections in all (default 0: the file-descriptor limit minus a reserve)
-	NewConversationRate float64       // VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS: conversations started per minute from one address (default 20)
+	NewConversationRate float64       // VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS: conversations started per minute from one address (default: chat.DefaultServerConfig)
 }
 
 const embedderBuiltin = "builtin"
@@ -196,6 +197,10 @@ func kindName(kind string) string {
 }
 
 func (cfg *Config) loadServing(lookup func(string) (string, bool), get func(k, def string) string) error {
+	// The chat server's and the staff sessions' defaults are theirs: chat.DefaultServerConfig
+	// and staff.DefaultSessionTTL.
+	d := chat.DefaultServerConfig()
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	cfg.Addr = get("VRAAGBAAK_ADDR", "localhost:8080")
 	var err error
 	if cfg.RetentionDays, err = strconv.Atoi(get("VRAAGBAAK_RETENTION_DAYS", "30")); err != nil || cfg.RetentionDays < 1 {
@@ -218,7 +223,7 @@ func (cfg *Config) loadServing(lookup func(string) (string, bool), get func(k, d
 		cfg.TrustedProxies = append(cfg.TrustedProxies, throttle.Loopback()...)
 	}
 	for name, dst := range map[string]*float64{"VRAAGBAAK_RATE_LIMIT_IP": &cfg.IPRate, "VRAAGBAAK_RATE_LIMIT_CONVERSATION": &cfg.ConvRate} {
-		def := map[string]string{"VRAAGBAAK_RATE_LIMIT_IP": "30", "VRAAGBAAK_RATE_LIMIT_CONVERSATION": "12"}[name]
+		def := map[string]string{"VRAAGBAAK_RATE_LIMIT_IP": num(d.IPRate), "VRAAGBAAK_RATE_LIMIT_CONVERSATION": num(d.ConversationRate)}[name]
 		if *dst, err = strconv.ParseFloat(get(name, def), 64); err != nil || *dst <= 0 {
 			return fmt.Errorf("config: %s must be a positive number of questions per minute", name)
 		}
@@ -229,10 +234,10 @@ func (cfg *Config) loadServing(lookup func(string) (string, bool), get func(k, d
 	if cfg.OpeningHours, err = chat.ParseOpeningHours(get("VRAAGBAAK_OPENING_HOURS", "")); err != nil {
 		return fmt.Errorf("config: VRAAGBAAK_OPENING_HOURS: %w", err)
 	}
-	if cfg.QueueTimeout, err = time.ParseDuration(get("VRAAGBAAK_QUEUE_TIMEOUT", "5m")); err != nil || cfg.QueueTimeout <= 0 {
+	if cfg.QueueTimeout, err = time.ParseDuration(get("VRAAGBAAK_QUEUE_TIMEOUT", d.QueueTimeout.String())); err != nil || cfg.QueueTimeout <= 0 {
 		return fmt.Errorf("config: VRAAGBAAK_QUEUE_TIMEOUT must be a positive duration such as 5m")
 	}
-	if cfg.SessionTTL, err = time.ParseDuration(get("VRAAGBAAK_STAFF_SESSION_TTL", "8h")); err != nil || cfg.SessionTTL <= 0 {
+	if cfg.SessionTTL, err = time.ParseDuration(get("VRAAGBAAK_STAFF_SESSION_TTL", staff.DefaultSessionTTL.String())); err != nil || cfg.SessionTTL <= 0 {
 		return fmt.Errorf("config: VRAAGBAAK_STAFF_SESSION_TTL must be a positive duration such as 8h")
 	}
 	if cfg.SecureCookies, err = strconv.ParseBool(get("VRAAGBAAK_SECURE_COOKIES", strconv.FormatBool(!loopback(cfg.Addr)))); err != nil {
@@ -248,16 +253,16 @@ func (cfg *Config) loadServing(lookup func(string) (string, bool), get func(k, d
 	if _, _, err := net.SplitHostPort(cfg.MetricsAddr); cfg.MetricsAddr != "" && err != nil {
 		return fmt.Errorf("config: VRAAGBAAK_METRICS_ADDR must be host:port such as 127.0.0.1:9090, or off")
 	}
-	if cfg.HelloTimeout, err = time.ParseDuration(get("VRAAGBAAK_HELLO_TIMEOUT", "10s")); err != nil || cfg.HelloTimeout <= 0 {
+	if cfg.HelloTimeout, err = time.ParseDuration(get("VRAAGBAAK_HELLO_TIMEOUT", d.HelloTimeout.String())); err != nil || cfg.HelloTimeout <= 0 {
 		return fmt.Errorf("config: VRAAGBAAK_HELLO_TIMEOUT must be a positive duration such as 10s")
 	}
-	if cfg.MaxConnectionsPerIP, err = strconv.Atoi(get("VRAAGBAAK_MAX_CONNECTIONS_PER_IP", "200")); err != nil || cfg.MaxConnectionsPerIP < 1 {
+	if cfg.MaxConnectionsPerIP, err = strconv.Atoi(get("VRAAGBAAK_MAX_CONNECTIONS_PER_IP", strconv.Itoa(d.MaxConnectionsPerIP))); err != nil || cfg.MaxConnectionsPerIP < 1 {
 		return fmt.Errorf("config: VRAAGBAAK_MAX_CONNECTIONS_PER_IP must be a whole number, 1 or more")
 	}
 	if cfg.MaxConnections, err = strconv.Atoi(get("VRAAGBAAK_MAX_CONNECTIONS", "0")); err != nil || cfg.MaxConnections < 0 {
 		return fmt.Errorf("config: VRAAGBAAK_MAX_CONNECTIONS must be a whole number (0: from the file-descriptor limit)")
 	}
-	if cfg.NewConversationRate, err = strconv.ParseFloat(get("VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS", "20"), 64); err != nil || cfg.NewConversationRate <= 0 {
+	if cfg.NewConversationRate, err = strconv.ParseFloat(get("VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS", num(d.NewConversationRate)), 64); err != nil || cfg.NewConversationRate <= 0 {
 		return fmt.Errorf("config: VRAAGBAAK_RATE_LIMIT_NEW_CONVERSATIONS must be a positive number of conversations per minute")
 	}
 	return nil
