@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
@@ -72,7 +73,7 @@ func TestConnectionFlood(t *testing.T) {
 		t.Fatal(err)
 	}
 	other.hello("")
-	if a := other.ask("q1", "Wat kost een paspoort?"); a.Outcome != chat.Answered {
+	if a := other.ask("q1", "Wat kost een paspoort?"); a.Outcome != answer.Answered {
 		t.Errorf("citizen from another address: %+v", a)
 	}
 
@@ -118,7 +119,7 @@ func TestHelloDeadline(t *testing.T) {
 		}
 	}
 	// The citizen's deadline, which began earlier, has passed too.
-	if a := citizen.ask("q1", "Wat kost een paspoort?"); a.Outcome != chat.Answered {
+	if a := citizen.ask("q1", "Wat kost een paspoort?"); a.Outcome != answer.Answered {
 		t.Errorf("after the hello deadline: %+v", a)
 	}
 }
@@ -280,7 +281,7 @@ func TestIDsAndUnstorableText(t *testing.T) {
 	if err := cs.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM messages`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d messages stored (%v), want 0", n, err)
 	}
-	if a := c.ask("c0123456789abcdef_-", "Wat kost een paspoort?"); a.Outcome != chat.Answered {
+	if a := c.ask("c0123456789abcdef_-", "Wat kost een paspoort?"); a.Outcome != answer.Answered {
 		t.Errorf("after bad input: %+v", a)
 	}
 }

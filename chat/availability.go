@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"time"
+
+	"github.com/vraagbaak/vraagbaak/answer"
 )
 
 // availability is whether a person of the contact centre can take a conversation
@@ -56,7 +58,7 @@ func (a availability) sentence(emergency bool) string {
 
 // handoffText composes what the citizen reads when a conversation goes to a person:
 // the reason's text (handoffMessages) and the availability.
-func handoffText(reason HandoffReason, reasonText string, a availability) string {
+func handoffText(reason answer.HandoffReason, reasonText string, a availability) string {
 	if reasonText == "" {
 		return a.sentence(false)
 	}

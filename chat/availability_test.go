@@ -1,9 +1,11 @@
 package chat
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 )
 
@@ -76,26 +78,85 @@ func TestAvailabilityTexts(t *testing.T) {
 }
 
 func TestGraver(t *testing.T) {
-	suicide := Triage{Reason: ReasonEmergencySuicide, Topic: "zelfdoding"}
-	violence := Triage{Reason: ReasonEmergencyViolence, Topic: "huiselijk_geweld"}
-	request := Triage{Reason: ReasonRequest, Priority: 4, Topic: "verzoek"}
+	suicide := answer.Triage{Reason: answer.ReasonEmergencySuicide, Topic: "zelfdoding"}
+	violence := answer.Triage{Reason: answer.ReasonEmergencyViolence, Topic: "huiselijk_geweld"}
+	request := answer.Triage{Reason: answer.ReasonRequest, Priority: 4, Topic: "verzoek"}
 	tests := []struct {
 		name string
-		a, b Triage
-		want HandoffReason
+		a, b answer.Triage
+		want answer.HandoffReason
 	}{
-		{"a later request keeps the emergency", suicide, request, ReasonEmergencySuicide},
-		{"an emergency outranks a request", request, suicide, ReasonEmergencySuicide},
-		{"suicide outranks violence", violence, suicide, ReasonEmergencySuicide},
-		{"an unknown reason counts least", request, Triage{Reason: "nonsense"}, ReasonRequest},
-		{"equal: the first", request, Triage{Reason: ReasonRequest, Topic: "ander"}, ReasonRequest},
+		{"a later request keeps the emergency", suicide, request, answer.ReasonEmergencySuicide},
+		{"an emergency outranks a request", request, suicide, answer.ReasonEmergencySuicide},
+		{"suicide outranks violence", violence, suicide, answer.ReasonEmergencySuicide},
+		{"an unknown reason counts least", request, answer.Triage{Reason: "nonsense"}, answer.ReasonRequest},
+		{"equal: the first", request, answer.Triage{Reason: answer.ReasonRequest, Topic: "ander"}, answer.ReasonRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := graver(tt.a, tt.b)
-			if g.Reason != tt.want || g.Priority != tt.want.priority() {
-				t.Errorf("graver = %+v, want %s with priority %d", g, tt.want, tt.want.priority())
+			if g.Reason != tt.want || g.Priority != tt.want.Priority() {
+				t.Errorf("graver = %+v, want %s with priority %d", g, tt.want, tt.want.Priority())
 			}
 		})
+	}
+}
+
+func TestHandoffMessages(t *testing.T) {
+	friday := time.Date(2026, 12, 4, 20, 0, 0, 0, amsterdam())
+	monday := time.Date(2026, 12, 7, 9, 0, 0, 0, amsterdam())
+	avs := map[string]availability{
+		"staffed": {open: true, online: 1, now: friday},
+		"closed":  {now: friday, next: monday},
+		"nobody":  {open: true, now: friday},
+	}
+	for _, r := range answer.HandoffReasons() {
+		if m := r.Message(); strings.Contains(m, "zo snel mogelijk") || strings.Contains(m, "neemt dit gesprek") {
+			t.Errorf("%s: the reason's text promises a person whether or not one can come: %s", r, m)
+		}
+		for name, av := range avs {
+			t.Run(string(r)+"/"+name, func(t *testing.T) {
+				m := handoffText(r, r.Message(), av)
+				if r.Message() == "" {
+					t.Fatal("no message")
+				}
+				if s := dutch.Score(m); !s.B1() {
+					t.Errorf("not B1: %+v\n%s", s, m)
+				}
+				if strings.Contains(" "+strings.ToLower(m), " je ") || strings.Contains(" "+strings.ToLower(m), " jij ") {
+					t.Errorf("addresses the citizen as je/jij: %s", m)
+				}
+				if promise := strings.Contains(m, promiseText); promise != av.staffed() {
+					t.Errorf("promises a person: %v, one can come: %v: %s", promise, av.staffed(), m)
+				}
+				if !av.staffed() && !strings.Contains(m, "geen medewerker beschikbaar") {
+					t.Errorf("does not say nobody is available: %s", m)
+				}
+				if reopens := strings.Contains(m, "Het contactcentrum is weer open op maandag vanaf 9.00 uur."); reopens != (name == "closed") {
+					t.Errorf("says when the contact centre opens: %v: %s", reopens, m)
+				}
+			})
+		}
+	}
+	// Emergencies: the numbers come first, before any word about the
+	// municipality taking over.
+	firstNumbers := map[answer.HandoffReason][]string{
+		answer.ReasonEmergencySuicide:  {"113 Zelfmoordpreventie", "0800-0113", "113.nl", "112"},
+		answer.ReasonEmergencyViolence: {"Veilig Thuis", "0800-2000", "112"},
+		answer.ReasonEmergencyDanger:   {"112"},
+	}
+	for r, numbers := range firstNumbers {
+		for _, av := range avs {
+			m := handoffText(r, r.Message(), av)
+			colleague := strings.Index(m, "medewerker")
+			for _, n := range numbers {
+				if i := strings.Index(m, n); i < 0 || i > colleague {
+					t.Errorf("%s message: %q missing or after the hand-off sentence: %s", r, n, m)
+				}
+			}
+			if !strings.Contains(m, "(gratis, dag en nacht)") {
+				t.Errorf("%s message does not say the line is free day and night: %s", r, m)
+			}
+		}
 	}
 }

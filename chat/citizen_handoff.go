@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/pii"
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
@@ -70,7 +71,7 @@ func (s *Server) handoffMessage(c *client, m inMessage) {
 				}
 			}
 		}
-		t := Triage{Reason: ReasonRequest, Priority: 4, Topic: "verzoek"}
+		t := answer.Triage{Reason: answer.ReasonRequest, Priority: 4, Topic: "verzoek"}
 		if err := s.startHandoff(ctx, c, t, summary, nil); err != nil {
 			s.log.Error("hand-off", "conversation", c.conv.ID, "err", err)
 			c.sendError(ErrCodeUnavailable, m.ID)
@@ -94,7 +95,7 @@ func (s *Server) allow(c *client, byIP, byConv *throttle.Keyed) bool {
 // online sees it, while any other hand-off is recorded as unavailable. told is the
 // availability an answer already told the citizen, nil when no answer did (the
 // citizen asked for a person).
-func (s *Server) startHandoff(ctx context.Context, c *client, t Triage, summary string, told *availability) error {
+func (s *Server) startHandoff(ctx context.Context, c *client, t answer.Triage, summary string, told *availability) error {
 	conv, err := s.convs.Get(ctx, c.conv.ID)
 	if err != nil {
 		return err
@@ -148,11 +149,11 @@ func (s *Server) startHandoff(ctx context.Context, c *client, t Triage, summary 
 
 // afterAnswer starts the hand-off the answer announced; av is the availability its
 // text told.
-func (s *Server) afterAnswer(ctx context.Context, c *client, q Message, a Answer, av availability) {
-	if a.Outcome != Handoff {
+func (s *Server) afterAnswer(ctx context.Context, c *client, q Message, a answer.Answer, av availability) {
+	if a.Outcome != answer.Handoff {
 		return
 	}
-	t := Triage{Reason: HandoffReason(a.HandoffReason), Priority: a.Priority, Topic: a.HandoffTopic}
+	t := answer.Triage{Reason: answer.HandoffReason(a.HandoffReason), Priority: a.Priority, Topic: a.HandoffTopic}
 	if err := s.startHandoff(ctx, c, t, q.Text, &av); err != nil {
 		s.log.Error("hand-off", "conversation", c.conv.ID, "err", err)
 		c.sendError(ErrCodeUnavailable, q.ClientID)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/pii"
 )
 
@@ -51,17 +52,17 @@ type Conversation struct {
 
 // Message is one stored message of a conversation, as the protocol sends it.
 type Message struct {
-	ID            int64      `json:"-" db:"id"`
-	Seq           int        `json:"seq" db:"seq"`
-	Role          string     `json:"role" db:"role"`
-	Text          string     `json:"text" db:"text"`
-	At            time.Time  `json:"at" db:"created_at"`
-	ClientID      string     `json:"id,omitempty" db:"client_id"`
-	Author        string     `json:"author,omitempty" db:"author"`
-	AnswerID      int64      `json:"answer_id,omitempty" db:"answer_id"`
-	Outcome       Outcome    `json:"outcome,omitempty" db:"outcome"`
-	Citations     []Citation `json:"citations,omitempty" db:"citations"`
-	HandoffReason string     `json:"handoff_reason,omitempty" db:"handoff_reason"`
+	ID            int64             `json:"-" db:"id"`
+	Seq           int               `json:"seq" db:"seq"`
+	Role          string            `json:"role" db:"role"`
+	Text          string            `json:"text" db:"text"`
+	At            time.Time         `json:"at" db:"created_at"`
+	ClientID      string            `json:"id,omitempty" db:"client_id"`
+	Author        string            `json:"author,omitempty" db:"author"`
+	AnswerID      int64             `json:"answer_id,omitempty" db:"answer_id"`
+	Outcome       answer.Outcome    `json:"outcome,omitempty" db:"outcome"`
+	Citations     []answer.Citation `json:"citations,omitempty" db:"citations"`
+	HandoffReason string            `json:"handoff_reason,omitempty" db:"handoff_reason"`
 
 	state string // the conversation's state when the message was stored
 }
@@ -72,7 +73,7 @@ type LogEntry struct {
 	Municipality   string
 	Question       string // redacted
 	SearchText     string // what was searched: the question, with context for a follow-up
-	Answer         Answer
+	Answer         answer.Answer
 	Redactions     map[pii.Kind]int
 }
 
@@ -329,17 +330,17 @@ func insertAnswer(ctx context.Context, q querier, e LogEntry) (int64, error) {
 	}
 	cites, sentences := a.Citations, a.Sentences
 	if cites == nil {
-		cites = []Citation{}
+		cites = []answer.Citation{}
 	}
 	if sentences == nil {
-		sentences = []Sentence{}
+		sentences = []answer.Sentence{}
 	}
 	redactions := e.Redactions
 	if redactions == nil {
 		redactions = map[pii.Kind]int{}
 	}
 	var fd, asw *float64
-	if a.Outcome == Answered {
+	if a.Outcome == answer.Answered {
 		fd, asw = &a.Readability.FleschDouma, &a.Readability.AvgSentenceWords
 	}
 	var id int64

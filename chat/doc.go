@@ -3,17 +3,14 @@
 // websocket hub and the connections of citizens' widgets and staff consoles (the
 // protocol of docs/protocol.md, the history/live gate, the answer worker); staff
 // agents, their presence and the hand-off queue with call-back requests and transcript
-// reads; and the LISTEN/NOTIFY events that keep several instances in step. These share
-// transactions, so they stay in one package.
+// reads; the LISTEN/NOTIFY events that keep several instances in step; and the
+// metrics of all of it. These share transactions, so they stay in one package.
+// Answering itself (triage, guard, the answerers, the citation check) is package
+// answer, which the answer worker calls through an *answer.Service.
 //
-// Until answering has a package of its own, chat also answers: triage of hand-offs
-// (handoff.txt and the crisis detector), the guard (guard.txt), the extractive and the
-// optional generative answerer, the citation check, confidence and readability
-// (Service).
-//
-// cmd/vraagbaak and eval import it; nothing else does. It imports retrieval, audit
-// (each transcript read is recorded in the transaction that reads it), internal/pii,
-// internal/dutch and internal/throttle, pgx, gorilla/websocket and prometheus; never
-// ingest, staff or langchaingo: a language model reaches it as a GenerateFunc, a staff
-// session as an Agent in the request context (WithAgent).
+// cmd/vraagbaak imports it; nothing else does. It imports answer, audit
+// (each transcript read is recorded in the transaction that reads it), internal/pii
+// and internal/throttle, pgx, gorilla/websocket and prometheus; never
+// ingest, staff or langchaingo: a staff session reaches it as an Agent in the
+// request context (WithAgent).
 package chat

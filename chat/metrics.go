@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vraagbaak/vraagbaak/answer"
 )
 
 // Metrics are the chat service's Prometheus metrics. A nil *Metrics records nothing.
@@ -72,7 +74,7 @@ func (m *Metrics) feedback(useful bool) {
 	}
 }
 
-func (m *Metrics) answered(a Answer, total time.Duration) {
+func (m *Metrics) answered(a answer.Answer, total time.Duration) {
 	if m == nil {
 		return
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vraagbaak/vraagbaak/answer"
+	"github.com/vraagbaak/vraagbaak/answer/answertest"
 	"github.com/vraagbaak/vraagbaak/chat"
 )
 
@@ -19,9 +21,9 @@ const paspoortAnswer = "Een paspoort voor iemand van 18 jaar of ouder kost in 20
 	"Een paspoort voor een kind kost maximaal € 64,25 [€ 64,25]."
 
 // newModelChatServer is a chat server whose answers a scripted model writes.
-func newModelChatServer(t *testing.T, cfg chat.ServerConfig, script func(user string) modelScript) *chatServer {
+func newModelChatServer(t *testing.T, cfg chat.ServerConfig, script func(user string) answertest.Script) *chatServer {
 	t.Helper()
-	svc, _, db := newServiceDB(t, modelServer(t, script))
+	svc, _, db := answertest.NewService(t, answertest.ModelServer(t, script))
 	convs := chat.NewConversations(db.Pool)
 	in := startInstance(t, svc, convs, cfg, nil)
 	return &chatServer{t: t, http: in.http, db: db, svc: svc, convs: convs, inst: in, stop: in.stop}
@@ -102,8 +104,8 @@ func TestBurstIsAnsweredAfterResume(t *testing.T) {
 	t.Parallel()
 	// The model holds its first answer until the citizen is back.
 	back := make(chan struct{})
-	cs := newModelChatServer(t, chat.ServerConfig{ConversationRate: 600, IPRate: 600}, func(user string) modelScript {
-		return modelScript{pieces: chunks(cite(user, paspoortAnswer), 4), waits: map[int]<-chan struct{}{0: back}}
+	cs := newModelChatServer(t, chat.ServerConfig{ConversationRate: 600, IPRate: 600}, func(user string) answertest.Script {
+		return answertest.Script{Pieces: answertest.Chunks(answertest.Cite(user, paspoortAnswer), 4), Waits: map[int]<-chan struct{}{0: back}}
 	})
 	c := cs.connect("")
 	w := c.hello("")
@@ -131,7 +133,7 @@ func TestBurstIsAnsweredAfterResume(t *testing.T) {
 		case "answer":
 			answered[m.ID]++
 			order = append(order, m.ID)
-			if m.Outcome != chat.Answered || m.AnswerID == 0 {
+			if m.Outcome != answer.Answered || m.AnswerID == 0 {
 				t.Errorf("answer %+v", m)
 			}
 		case "error":
@@ -148,12 +150,12 @@ func TestQuestionAckedBeforeDatabaseGoesAway(t *testing.T) {
 	t.Parallel()
 	asked := make(chan struct{}, 1)
 	gone := make(chan struct{})
-	cs := newModelChatServer(t, chat.ServerConfig{}, func(user string) modelScript {
+	cs := newModelChatServer(t, chat.ServerConfig{}, func(user string) answertest.Script {
 		select {
 		case asked <- struct{}{}:
 		default:
 		}
-		return modelScript{pieces: chunks(cite(user, paspoortAnswer), 4), waits: map[int]<-chan struct{}{0: gone}}
+		return answertest.Script{Pieces: answertest.Chunks(answertest.Cite(user, paspoortAnswer), 4), Waits: map[int]<-chan struct{}{0: gone}}
 	})
 	c := cs.connect("")
 	c.hello("")
@@ -211,7 +213,7 @@ func TestQuestionAckedBeforeDatabaseGoesAway(t *testing.T) {
 		if m.Type != "answer" {
 			continue
 		}
-		if m.ID != "acked" || m.Outcome != chat.Answered || !strings.Contains(m.Text, "88,15") || streamed.String() != m.Text {
+		if m.ID != "acked" || m.Outcome != answer.Answered || !strings.Contains(m.Text, "88,15") || streamed.String() != m.Text {
 			t.Errorf("after the database returned: %+v (streamed %q)", m, streamed.String())
 		}
 		break
@@ -261,14 +263,14 @@ func TestPendingQuestions(t *testing.T) {
 
 	q1 := ask("q1")
 	ask("q2")
-	reply, _, err := cs.convs.SaveAnswer(ctx, chat.LogEntry{ConversationID: conv.ID, Answer: chat.Answer{Outcome: chat.Answered, Text: "Antwoord [1]."}}, q1)
+	reply, _, err := cs.convs.SaveAnswer(ctx, chat.LogEntry{ConversationID: conv.ID, Answer: answer.Answer{Outcome: answer.Answered, Text: "Antwoord [1]."}}, q1)
 	must(err)
 	check(0, "q1", "q2")           // q1's answer came after an empty history
 	check(reply.Seq, "q2")         // a history with q1's answer
 	check(reply.Seq-1, "q1", "q2") // one without it
 
 	ask("q3")
-	_, err = cs.convs.RequestHandoff(ctx, conv.ID, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag", "")
+	_, err = cs.convs.RequestHandoff(ctx, conv.ID, answer.Triage{Reason: answer.ReasonRequest, Priority: 4}, "vraag", "")
 	must(err)
 	check(all, "q2", "q3") // waiting for a person: the bot still answers
 	must(cs.convs.Claim(ctx, conv.ID, agent))

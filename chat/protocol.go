@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/pii"
 )
 
@@ -82,14 +83,14 @@ type deltaMsg struct {
 }
 
 type answerMsg struct {
-	Type          string     `json:"type"`
-	ID            string     `json:"id"`
-	AnswerID      int64      `json:"answer_id"`
-	Seq           int        `json:"seq"`
-	Outcome       Outcome    `json:"outcome"`
-	Text          string     `json:"text"`
-	Citations     []Citation `json:"citations"`
-	HandoffReason string     `json:"handoff_reason"`
+	Type          string            `json:"type"`
+	ID            string            `json:"id"`
+	AnswerID      int64             `json:"answer_id"`
+	Seq           int               `json:"seq"`
+	Outcome       answer.Outcome    `json:"outcome"`
+	Text          string            `json:"text"`
+	Citations     []answer.Citation `json:"citations"`
+	HandoffReason string            `json:"handoff_reason"`
 	// Offer, for a refusal: "agent" (a person can take over now) or "callback"
 	// (nobody can; offer the call-back form).
 	Offer string `json:"offer,omitempty"`
@@ -158,7 +159,7 @@ func readableText(m inMessage) bool {
 func answerMessage(id string, reply Message) answerMsg {
 	cites := reply.Citations
 	if cites == nil {
-		cites = []Citation{}
+		cites = []answer.Citation{}
 	}
 	return answerMsg{Type: "answer", ID: id, AnswerID: reply.AnswerID, Seq: reply.Seq, Outcome: reply.Outcome,
 		Text: reply.Text, Citations: cites, HandoffReason: reply.HandoffReason}

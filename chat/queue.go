@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/vraagbaak/vraagbaak/answer"
 )
 
 // ErrClaimed is returned when an agent claims a conversation someone else has.
@@ -70,7 +72,7 @@ func notify(ctx context.Context, q querier, ev event) error {
 // system message for the citizen (none when text is ""); when it is already waiting
 // or with an agent it changes nothing and returns false. The hand-off keeps the most
 // serious reason the conversation ever had (see mostSerious).
-func (c *Conversations) RequestHandoff(ctx context.Context, convID int64, t Triage, summary, text string) (bool, error) {
+func (c *Conversations) RequestHandoff(ctx context.Context, convID int64, t answer.Triage, summary, text string) (bool, error) {
 	queued := false
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
 		var municipality string
@@ -104,7 +106,7 @@ func (c *Conversations) RequestHandoff(ctx context.Context, convID int64, t Tria
 // RecordUnavailable records a hand-off that could not happen: nobody was online or
 // the contact centre was closed. Only hand-offs that are no emergency end so; an
 // emergency stays queued (RequestHandoff) until a person has seen it.
-func (c *Conversations) RecordUnavailable(ctx context.Context, convID int64, t Triage, summary string) error {
+func (c *Conversations) RecordUnavailable(ctx context.Context, convID int64, t answer.Triage, summary string) error {
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
 		t, err := mostSerious(ctx, tx, convID, t)
 		if err != nil {
@@ -124,7 +126,7 @@ func (c *Conversations) RecordUnavailable(ctx context.Context, convID int64, t T
 // MostSerious returns t, or the most serious reason of the conversation's earlier
 // hand-offs when that is more serious (HandoffReason.rank): the queue shows what a
 // conversation was ever about ("Spoed: zelfdoding (113)"), not its latest request.
-func (c *Conversations) MostSerious(ctx context.Context, convID int64, t Triage) (Triage, error) {
+func (c *Conversations) MostSerious(ctx context.Context, convID int64, t answer.Triage) (answer.Triage, error) {
 	t, err := mostSerious(ctx, c.pool, convID, t)
 	if err != nil {
 		return t, fmt.Errorf("chat: most serious hand-off reason: %w", err)
@@ -132,14 +134,14 @@ func (c *Conversations) MostSerious(ctx context.Context, convID int64, t Triage)
 	return t, nil
 }
 
-func mostSerious(ctx context.Context, q querier, convID int64, t Triage) (Triage, error) {
+func mostSerious(ctx context.Context, q querier, convID int64, t answer.Triage) (answer.Triage, error) {
 	rows, _ := q.Query(ctx, `SELECT reason, topic FROM handoffs WHERE conversation_id = $1 ORDER BY id`, convID)
 	earlier, err := pgx.CollectRows(rows, pgx.RowToStructByName[reasonTopic])
 	if err != nil {
 		return t, err
 	}
 	for _, e := range earlier {
-		t = graver(t, Triage{Reason: HandoffReason(e.Reason), Topic: e.Topic})
+		t = graver(t, answer.Triage{Reason: answer.HandoffReason(e.Reason), Topic: e.Topic})
 	}
 	return t, nil
 }
@@ -151,12 +153,12 @@ type reasonTopic struct {
 
 // graver returns the more serious of two triages, a when they are equally serious;
 // an unknown reason counts least. The result's priority is its reason's.
-func graver(a, b Triage) Triage {
-	ra, rb := a.Reason.priority(), b.Reason.priority()
-	if rb != 0 && (ra == 0 || b.Reason.rank() < a.Reason.rank()) {
+func graver(a, b answer.Triage) answer.Triage {
+	ra, rb := a.Reason.Priority(), b.Reason.Priority()
+	if rb != 0 && (ra == 0 || b.Reason.Rank() < a.Reason.Rank()) {
 		a = b
 	}
-	if p := a.Reason.priority(); p != 0 {
+	if p := a.Reason.Priority(); p != 0 {
 		a.Priority = p
 	}
 	return a
@@ -165,7 +167,7 @@ func graver(a, b Triage) Triage {
 // Escalate makes a conversation's open hand-off as serious as t when t is more
 // serious: an emergency told while the conversation waits for a request goes to the
 // top of the queue.
-func (c *Conversations) Escalate(ctx context.Context, convID int64, t Triage) error {
+func (c *Conversations) Escalate(ctx context.Context, convID int64, t answer.Triage) error {
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
 		var old reasonTopic
 		var municipality string
@@ -177,7 +179,7 @@ func (c *Conversations) Escalate(ctx context.Context, convID int64, t Triage) er
 		if err != nil {
 			return err
 		}
-		cur := Triage{Reason: HandoffReason(old.Reason), Topic: old.Topic}
+		cur := answer.Triage{Reason: answer.HandoffReason(old.Reason), Topic: old.Topic}
 		g := graver(cur, t)
 		if g.Reason == cur.Reason {
 			return nil

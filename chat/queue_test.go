@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
 )
@@ -38,7 +39,7 @@ func TestQueueRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := convs.RequestHandoff(ctx, conv.ID, chat.Triage{Reason: chat.ReasonRequest, Topic: "paspoort"}, "Wil een medewerker", ""); err != nil || !ok {
+	if ok, err := convs.RequestHandoff(ctx, conv.ID, answer.Triage{Reason: answer.ReasonRequest, Topic: "paspoort"}, "Wil een medewerker", ""); err != nil || !ok {
 		t.Fatalf("request hand-off = %v, %v", ok, err)
 	}
 	if err := convs.Claim(ctx, conv.ID, ann); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/throttle"
 )
@@ -127,7 +128,7 @@ func (c ServerConfig) withDefaults() ServerConfig {
 // where they come from and how often they ask, and runs the protocol of
 // docs/protocol.md on each.
 type Server struct {
-	svc      *Service
+	svc      *answer.Service
 	convs    *Conversations
 	hub      *Hub
 	cfg      ServerConfig
@@ -156,7 +157,7 @@ type Server struct {
 }
 
 // NewServer returns a server; metrics may be nil. Start it with Run.
-func NewServer(svc *Service, convs *Conversations, cfg ServerConfig, metrics *Metrics, log *slog.Logger) *Server {
+func NewServer(svc *answer.Service, convs *Conversations, cfg ServerConfig, metrics *Metrics, log *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{svc: svc, convs: convs, hub: NewHub(), cfg: cfg, log: log, metrics: metrics,
 		instance: instanceName(), listening: make(chan struct{}), agentMunicipalities: map[string]int{}, agentConns: map[int64]int{}}

@@ -13,6 +13,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vraagbaak/vraagbaak/answer"
+	"github.com/vraagbaak/vraagbaak/answer/answertest"
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
 )
@@ -22,7 +24,7 @@ type chatServer struct {
 	t     testing.TB
 	http  *httptest.Server
 	db    *pgtest.DB
-	svc   *chat.Service
+	svc   *answer.Service
 	convs *chat.Conversations
 	inst  *instance
 	stop  func()
@@ -35,7 +37,7 @@ func newChatServer(t testing.TB, cfg chat.ServerConfig) *chatServer {
 
 func newChatServerWith(t testing.TB, cfg chat.ServerConfig, sessions agents) *chatServer {
 	t.Helper()
-	svc, _, db := newServiceDB(t, nil)
+	svc, _, db := answertest.NewService(t, nil)
 	convs := chat.NewConversations(db.Pool)
 	in := startInstance(t, svc, convs, cfg, sessions)
 	return &chatServer{t: t, http: in.http, db: db, svc: svc, convs: convs, inst: in, stop: in.stop}
@@ -82,23 +84,23 @@ func (c *wsClient) send(v any) {
 
 // msg is any server message.
 type msg struct {
-	Type          string          `json:"type"`
-	ID            string          `json:"id"`
-	Conversation  string          `json:"conversation"`
-	Resumed       bool            `json:"resumed"`
-	State         string          `json:"state"`
-	History       []chat.Message  `json:"history"`
-	Seq           int             `json:"seq"`
-	Text          string          `json:"text"`
-	AnswerID      int64           `json:"answer_id"`
-	Outcome       chat.Outcome    `json:"outcome"`
-	Citations     []chat.Citation `json:"citations"`
-	Code          string          `json:"code"`
-	Message       string          `json:"message"`
-	HandoffReason string          `json:"handoff_reason"`
-	Offer         string          `json:"offer"`
-	Position      int             `json:"position"`
-	Callback      bool            `json:"callback"`
+	Type          string            `json:"type"`
+	ID            string            `json:"id"`
+	Conversation  string            `json:"conversation"`
+	Resumed       bool              `json:"resumed"`
+	State         string            `json:"state"`
+	History       []chat.Message    `json:"history"`
+	Seq           int               `json:"seq"`
+	Text          string            `json:"text"`
+	AnswerID      int64             `json:"answer_id"`
+	Outcome       answer.Outcome    `json:"outcome"`
+	Citations     []answer.Citation `json:"citations"`
+	Code          string            `json:"code"`
+	Message       string            `json:"message"`
+	HandoffReason string            `json:"handoff_reason"`
+	Offer         string            `json:"offer"`
+	Position      int               `json:"position"`
+	Callback      bool              `json:"callback"`
 }
 
 // read returns the next message, failing the test after 10 s.
@@ -157,7 +159,7 @@ func (c *wsClient) ask(id, text string) msg {
 	if ans.ID != id || ans.AnswerID == 0 || ans.Seq != ack.Seq+1 {
 		c.t.Fatalf("question %s: answer %+v after ack %+v", id, ans, ack)
 	}
-	if ans.Outcome == chat.Answered && !c.seen[ans.AnswerID] && strings.TrimSpace(streamed.String()) == "" {
+	if ans.Outcome == answer.Answered && !c.seen[ans.AnswerID] && strings.TrimSpace(streamed.String()) == "" {
 		c.t.Fatalf("question %s: answer was not streamed", id)
 	}
 	c.seen[ans.AnswerID] = true
@@ -174,14 +176,14 @@ func TestConversation(t *testing.T) {
 	}
 
 	a := c.ask("q1", "Wat kost een paspoort?")
-	if a.Outcome != chat.Answered || !strings.Contains(a.Text, "88,15") || len(a.Citations) == 0 ||
+	if a.Outcome != answer.Answered || !strings.Contains(a.Text, "88,15") || len(a.Citations) == 0 ||
 		!strings.HasPrefix(a.Citations[0].URL, "https://rijk.example/paspoort-kosten") || a.Citations[0].CheckedAt == "" {
 		t.Fatalf("answer: %+v", a)
 	}
 
 	// A follow-up leans on the previous question.
 	f := c.ask("q2", "en voor een kind?")
-	if f.Outcome != chat.Answered || !strings.Contains(f.Text, "64,25") {
+	if f.Outcome != answer.Answered || !strings.Contains(f.Text, "64,25") {
 		t.Errorf("follow-up answer: %+v", f)
 	}
 	var search string
@@ -278,7 +280,7 @@ func TestUnansweredQuestionIsAnsweredOnResume(t *testing.T) {
 		t.Fatalf("welcome: %+v", w)
 	}
 	a, _ := c.until("answer")
-	if a.ID != "lost" || a.Outcome != chat.Answered || a.Seq != 2 {
+	if a.ID != "lost" || a.Outcome != answer.Answered || a.Seq != 2 {
 		t.Errorf("answer on resume: %+v", a)
 	}
 }
@@ -346,7 +348,7 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 	// Still usable.
-	if a := c.ask("ok", "Wat kost een paspoort?"); a.Outcome != chat.Answered {
+	if a := c.ask("ok", "Wat kost een paspoort?"); a.Outcome != answer.Answered {
 		t.Errorf("after bad input: %+v", a)
 	}
 
@@ -475,7 +477,7 @@ func TestDatabaseGoesAway(t *testing.T) {
 		c.send(map[string]any{"type": "question", "id": "during", "text": "Wat kost een paspoort?"})
 		m := c.read()
 		if m.Type == "ack" {
-			if a, _ := c.until("answer"); a.Outcome != chat.Answered {
+			if a, _ := c.until("answer"); a.Outcome != answer.Answered {
 				t.Errorf("after the database returned: %+v", a)
 			}
 			return
@@ -490,8 +492,8 @@ func TestDatabaseGoesAway(t *testing.T) {
 func TestProtocolMessagesAreJSONObjects(t *testing.T) {
 	t.Parallel()
 	// The history of a welcome marshals every field the protocol documents.
-	m := chat.Message{Seq: 2, Role: chat.RoleBot, Text: "Antwoord [1].", AnswerID: 7, Outcome: chat.Answered,
-		Citations: []chat.Citation{{N: 1, URL: "https://x.example/a#b", Title: "A", CheckedAt: "2026-11-22"}}}
+	m := chat.Message{Seq: 2, Role: chat.RoleBot, Text: "Antwoord [1].", AnswerID: 7, Outcome: answer.Answered,
+		Citations: []answer.Citation{{N: 1, URL: "https://x.example/a#b", Title: "A", CheckedAt: "2026-11-22"}}}
 	b, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)

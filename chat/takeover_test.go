@@ -19,6 +19,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/postgres"
 )
@@ -58,7 +59,7 @@ func newInstances(t testing.TB, n int, cfg chat.ServerConfig) ([]*instance, *cha
 // agents maps a fake session token to its agent.
 type agents map[string]chat.Agent
 
-func startInstance(t testing.TB, svc *chat.Service, convs *chat.Conversations, cfg chat.ServerConfig, sessions agents) *instance {
+func startInstance(t testing.TB, svc *answer.Service, convs *chat.Conversations, cfg chat.ServerConfig, sessions agents) *instance {
 	t.Helper()
 	srv := chat.NewServer(svc, convs, cfg, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -235,7 +236,7 @@ func TestHandoffAcrossInstances(t *testing.T) {
 	// Hand back to the bot: the bot answers the next question.
 	agent.send(map[string]any{"type": "handback", "conversation_id": item.Conversation})
 	citizen.untilCitizen("back to bot", func(m msg) bool { return m.Type == "handoff" && m.State == chat.StateBot })
-	if ans := citizen.ask("q3", "Wat kost een paspoort?"); ans.Outcome != chat.Answered {
+	if ans := citizen.ask("q3", "Wat kost een paspoort?"); ans.Outcome != answer.Answered {
 		t.Errorf("bot after hand-back: %+v", ans)
 	}
 
@@ -266,7 +267,7 @@ func TestClaimRace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := cs.convs.RequestHandoff(ctx, conv.ID, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag", ""); err != nil {
+		if _, err := cs.convs.RequestHandoff(ctx, conv.ID, answer.Triage{Reason: answer.ReasonRequest, Priority: 4}, "vraag", ""); err != nil {
 			t.Fatal(err)
 		}
 		var wg sync.WaitGroup
@@ -335,7 +336,7 @@ func TestCrisisWithNobodyOnline(t *testing.T) {
 	welcome := citizen.hello("")
 	a := citizen.ask("e1", "ik wil niet meer leven")
 	texts = append(texts, a.Text)
-	if a.Outcome != chat.Handoff || a.HandoffReason != "emergency_suicide" {
+	if a.Outcome != answer.Handoff || a.HandoffReason != "emergency_suicide" {
 		t.Fatalf("emergency: %+v", a)
 	}
 	for _, want := range []string{"0800-0113", "113.nl", "112", "geen medewerker beschikbaar", reopens} {
@@ -486,13 +487,13 @@ func TestRefusalOffersAPerson(t *testing.T) {
 	citizen := ins[0].citizen(t, "GM9004")
 	citizen.hello("")
 	a := citizen.ask("r1", "wat voor weer wordt het morgen in Utrecht")
-	if a.Outcome != chat.Refused || a.Offer != "callback" {
+	if a.Outcome != answer.Refused || a.Offer != "callback" {
 		t.Errorf("refusal with nobody online: outcome %s, offer %q", a.Outcome, a.Offer)
 	}
 	agent := ins[0].agent(t, addAgent(t, cs, "Cor", "GM9004"))
 	agent.untilStaff("online", func(m staffMsg) bool { return m.Type == "queue" && m.Online == 1 })
 	b := citizen.ask("r2", "wat voor weer wordt het overmorgen in Utrecht")
-	if b.Outcome != chat.Refused || b.Offer != "agent" {
+	if b.Outcome != answer.Refused || b.Offer != "agent" {
 		t.Errorf("refusal with an agent online: outcome %s, offer %q", b.Outcome, b.Offer)
 	}
 }
@@ -527,7 +528,7 @@ func citizenAsking(t testing.TB, in *instance, municipality, question string) *w
 	t.Helper()
 	c := in.citizen(t, municipality)
 	c.hello("")
-	if a := c.ask("h", question); a.Outcome != chat.Handoff {
+	if a := c.ask("h", question); a.Outcome != answer.Handoff {
 		t.Fatalf("%q: %+v, want a hand-off", question, a)
 	}
 	c.untilCitizen("queued", func(m msg) bool { return m.Type == "handoff" && m.State == chat.StateQueued })

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/chat"
 )
 
@@ -101,14 +102,14 @@ func TestStaffOpenAccess(t *testing.T) {
 	held := newConv("Mijn aanvraag is afgewezen")
 	unavailable := newConv("Niemand is er")
 	for _, id := range []int64{queued, held} {
-		if _, err := cs.convs.RequestHandoff(ctx, id, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag", ""); err != nil {
+		if _, err := cs.convs.RequestHandoff(ctx, id, answer.Triage{Reason: answer.ReasonRequest, Priority: 4}, "vraag", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := cs.convs.Claim(ctx, held, bert); err != nil {
 		t.Fatal(err)
 	}
-	if err := cs.convs.RecordUnavailable(ctx, unavailable, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag"); err != nil {
+	if err := cs.convs.RecordUnavailable(ctx, unavailable, answer.Triage{Reason: answer.ReasonRequest, Priority: 4}, "vraag"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -200,7 +201,7 @@ func TestOpenTranscriptUnloggedIsNotServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cs.convs.RequestHandoff(ctx, conv.ID, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag", "Ik zet u door."); err != nil {
+	if _, err := cs.convs.RequestHandoff(ctx, conv.ID, answer.Triage{Reason: answer.ReasonRequest, Priority: 4}, "vraag", "Ik zet u door."); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cs.convs.OpenTranscript(ctx, anna, conv.ID); err != nil {
@@ -233,7 +234,7 @@ func TestWatchEndsWhenAColleagueClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cs.convs.RequestHandoff(ctx, conv.ID, chat.Triage{Reason: chat.ReasonRequest, Priority: 4}, "vraag", "Ik zet u door."); err != nil {
+	if _, err := cs.convs.RequestHandoff(ctx, conv.ID, answer.Triage{Reason: answer.ReasonRequest, Priority: 4}, "vraag", "Ik zet u door."); err != nil {
 		t.Fatal(err)
 	}
 	annaC, bertC, saraC := ins[0].agent(t, anna), ins[0].agent(t, bert), ins[0].agent(t, sara)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/pii"
 )
 
@@ -36,7 +37,7 @@ func (w *worker) observe(m Message) {
 		w.asked = m.Text
 	case RoleBot:
 		w.previous = w.asked
-		if m.Outcome == Refused {
+		if m.Outcome == answer.Refused {
 			w.failures++
 		} else {
 			w.failures = 0
@@ -156,7 +157,7 @@ func (w *worker) answer(q Message) bool {
 	streamed := false
 	// Only checked sentences of an answer that will be given arrive here (see
 	// Service.Answer): what is streamed is the start of the stored answer's text.
-	ans, search, err := s.svc.Answer(ctx, Request{Question: q.Text, Municipality: c.conv.Municipality, Previous: previous, RecentFailures: w.failures},
+	ans, search, err := s.svc.Answer(ctx, answer.Request{Question: q.Text, Municipality: c.conv.Municipality, Previous: previous, RecentFailures: w.failures},
 		func(delta string) {
 			streamed = true
 			c.sendJSON(deltaMsg{Type: "answer.delta", ID: q.ClientID, Text: delta})
@@ -170,11 +171,11 @@ func (w *worker) answer(q Message) bool {
 	// A hand-off says whether a person can come now, and a refusal offers one (or,
 	// when nobody can come, the call-back): never "no reliable answer" only.
 	var av availability
-	if ans.Outcome == Handoff || ans.Outcome == Refused {
+	if ans.Outcome == answer.Handoff || ans.Outcome == answer.Refused {
 		av = s.availability(ctx, c.conv.Municipality)
 	}
-	if ans.Outcome == Handoff {
-		ans.Text = handoffText(HandoffReason(ans.HandoffReason), ans.Text, av)
+	if ans.Outcome == answer.Handoff {
+		ans.Text = handoffText(answer.HandoffReason(ans.HandoffReason), ans.Text, av)
 	}
 	entry := LogEntry{ConversationID: c.conv.ID, Municipality: c.conv.Municipality, Question: q.Text, SearchText: search,
 		Answer: ans, Redactions: labelCounts(q.Text)}
@@ -189,13 +190,13 @@ func (w *worker) answer(q Message) bool {
 	s.log.Info("answer", "conversation", c.conv.ID, "answer_id", reply.AnswerID, "outcome", ans.Outcome,
 		"confidence", ans.Confidence, "ms", ans.Timings.Total)
 	w.previous, w.asked = q.Text, q.Text
-	if ans.failed() {
+	if ans.Failed() {
 		w.failures++
 	} else {
 		w.failures = 0
 	}
 	out := answerMessage(q.ClientID, reply)
-	if ans.Outcome == Refused {
+	if ans.Outcome == answer.Refused {
 		out.Offer = av.offer()
 	}
 	c.sendJSON(out)

@@ -3,7 +3,7 @@ package eval
 import (
 	"fmt"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 )
 
 // Direction says which way a metric improves.
@@ -57,7 +57,7 @@ func (i MetricInfo) Format(f Figure) string {
 func Catalog() []MetricInfo {
 	n := func(m Metrics) int { return m.N }
 	ret := func(m Metrics) int { return m.RetrievalN }
-	answerable := func(m Metrics) int { return m.Confusion.Expected(chat.Answered) }
+	answerable := func(m Metrics) int { return m.Confusion.Expected(answer.Answered) }
 	answered := func(m Metrics) int { return m.Answered }
 	const (
 		sRetrieval   = "Retrieval (hybrid)"
@@ -75,10 +75,10 @@ func Catalog() []MetricInfo {
 
 		{Key: "outcome_accuracy", Label: "Outcome accuracy", Section: sOutcomes, Headline: true, Of: "questions", Value: func(m Metrics) Figure { return m.OutcomeAccuracy }, Base: n},
 		{Key: "answered_rate", Label: "Answered (of answerable)", Section: sOutcomes, Of: "questions to answer", Value: func(m Metrics) Figure { return m.AnsweredRate }, Base: answerable},
-		{Key: "refusal_precision", Label: "Refusal precision", Section: sOutcomes, Of: "refusals", Value: func(m Metrics) Figure { return m.RefusalPrecision }, Base: func(m Metrics) int { return m.Confusion.Got(chat.Refused) }},
-		{Key: "refusal_recall", Label: "Refusal recall", Section: sOutcomes, Of: "questions to refuse", Value: func(m Metrics) Figure { return m.RefusalRecall }, Base: func(m Metrics) int { return m.Confusion.Expected(chat.Refused) }},
-		{Key: "handoff_precision", Label: "Hand-off precision", Section: sOutcomes, Of: "hand-offs", Value: func(m Metrics) Figure { return m.HandoffPrecision }, Base: func(m Metrics) int { return m.Confusion.Got(chat.Handoff) }},
-		{Key: "handoff_recall", Label: "Hand-off recall", Section: sOutcomes, Of: "questions to hand off", Value: func(m Metrics) Figure { return m.HandoffRecall }, Base: func(m Metrics) int { return m.Confusion.Expected(chat.Handoff) }},
+		{Key: "refusal_precision", Label: "Refusal precision", Section: sOutcomes, Of: "refusals", Value: func(m Metrics) Figure { return m.RefusalPrecision }, Base: func(m Metrics) int { return m.Confusion.Got(answer.Refused) }},
+		{Key: "refusal_recall", Label: "Refusal recall", Section: sOutcomes, Of: "questions to refuse", Value: func(m Metrics) Figure { return m.RefusalRecall }, Base: func(m Metrics) int { return m.Confusion.Expected(answer.Refused) }},
+		{Key: "handoff_precision", Label: "Hand-off precision", Section: sOutcomes, Of: "hand-offs", Value: func(m Metrics) Figure { return m.HandoffPrecision }, Base: func(m Metrics) int { return m.Confusion.Got(answer.Handoff) }},
+		{Key: "handoff_recall", Label: "Hand-off recall", Section: sOutcomes, Of: "questions to hand off", Value: func(m Metrics) Figure { return m.HandoffRecall }, Base: func(m Metrics) int { return m.Confusion.Expected(answer.Handoff) }},
 
 		{Key: "citation_precision", Label: "Citation precision", Section: sCitations, Headline: true, Of: "citations", Value: func(m Metrics) Figure { return m.CitationPrecision }, Base: func(m Metrics) int { return m.Citations }},
 		{Key: "cited_expected", Label: "Cited pages expected", Section: sCitations, Of: "citations of questions with expected pages", Value: func(m Metrics) Figure { return m.CitedExpected }, Base: func(m Metrics) int { return m.CitationsWithPages }},

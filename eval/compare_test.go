@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 )
 
 func TestCompare(t *testing.T) {
@@ -18,15 +18,15 @@ func TestCompare(t *testing.T) {
 		case "bijstand-001": // rank 1 → 3
 			q.Ranks = map[string][]int{"hybrid": {3}, "text": {2}, "vector": {1}}
 		case "refusal-001": // right → wrong
-			q.Outcome = chat.Answered
+			q.Outcome = answer.Answered
 		case "paspoort-001": // a key fact lost, slower
 			q.KeyFactsFound, q.TotalMs = nil, 400
 		case "afval-001": // better: now answered
-			q.Outcome, q.Ranks = chat.Answered, map[string][]int{"hybrid": {1}}
+			q.Outcome, q.Ranks = answer.Answered, map[string][]int{"hybrid": {1}}
 		}
 	}
 	rows = slices.DeleteFunc(rows, func(q QuestionResult) bool { return q.ID == "contact-002" })
-	rows = append(rows, QuestionResult{ID: "nieuw-001", Expected: chat.Refused, Outcome: chat.Refused})
+	rows = append(rows, QuestionResult{ID: "nieuw-001", Expected: answer.Refused, Outcome: answer.Refused})
 	c := Compare(old, Build(old.Golden, old.Created, old.MinSupport, rows))
 
 	var worse []string

@@ -10,7 +10,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/eval"
 	"github.com/vraagbaak/vraagbaak/ingest"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
@@ -19,7 +19,7 @@ import (
 )
 
 // index crawls the bundled sample sites into a fresh database, as `make demo` does.
-func index(t *testing.T) (*retrieval.Store, retrieval.Embedder, *chat.Service) {
+func index(t *testing.T) (*retrieval.Store, retrieval.Embedder, *answer.Service) {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)
@@ -55,11 +55,11 @@ func index(t *testing.T) (*retrieval.Store, retrieval.Embedder, *chat.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules, err := chat.DefaultRules()
+	rules, err := answer.DefaultRules()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store, vecs.Embedder, chat.NewService(store, vecs.Embedder, terms, nil, rules, chat.Config{}, log)
+	return store, vecs.Embedder, answer.NewService(store, vecs.Embedder, terms, nil, rules, answer.Config{}, log)
 }
 
 func sites() eval.Sites {
@@ -120,7 +120,7 @@ func TestDevelopmentSet(t *testing.T) {
 		t.Logf("%-30s %s", info.Label, info.Format(info.Value(m)))
 	}
 	for _, q := range res.Questions {
-		if p := q.Problems(); !q.Right() || (q.Outcome == chat.Answered && !q.FirstCitationRight) {
+		if p := q.Problems(); !q.Right() || (q.Outcome == answer.Answered && !q.FirstCitationRight) {
 			t.Logf("  %s [%s] %q: %s (want %s), conf %.2f: %v: %q", q.ID, q.MunicipalityGroup(), q.Question, q.Outcome, q.Expected, q.Confidence, p, q.Answer)
 		}
 	}

@@ -1,8 +1,8 @@
 // Package eval owns offline evaluation: golden question sets, the Runner that sends
-// them through the same chat.Service the websocket uses, retrieval and answer
-// metrics, the optional judge (a language model, reaching it as a chat.GenerateFunc,
+// them through the same answer.Service the websocket uses, retrieval and answer
+// metrics, the optional judge (a language model, reaching it as an answer.GenerateFunc,
 // scores faithfulness and answer relevance), result files, comparisons of two runs,
-// and the HTML report. It has no tables and runs no SQL. It imports chat, retrieval
+// and the HTML report. It has no tables and runs no SQL. It imports answer, retrieval
 // and internal/dutch; only cmd imports it. Human scoring of logged answers (rounds,
 // rubric, kappa, the workbench) is package review.
 package eval
@@ -16,7 +16,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
@@ -26,7 +26,7 @@ type Question struct {
 	Question        string         `json:"question"`
 	Municipality    string         `json:"municipality"`
 	Expected        []Expected     `json:"expected"`
-	ExpectedOutcome chat.Outcome   `json:"expected_outcome"`
+	ExpectedOutcome answer.Outcome `json:"expected_outcome"`
 	KeyFacts        []string       `json:"key_facts"`
 	Topic           string         `json:"topic"`
 	Style           string         `json:"style"`
@@ -67,9 +67,9 @@ func LoadGolden(path string) ([]Question, error) {
 			return nil, fmt.Errorf("eval: %s:%d: id and question are required", path, line)
 		case ids[q.ID] != 0:
 			return nil, fmt.Errorf("eval: %s:%d: id %q is already used on line %d", path, line, q.ID, ids[q.ID])
-		case q.ExpectedOutcome != chat.Answered && q.ExpectedOutcome != chat.Refused && q.ExpectedOutcome != chat.Handoff:
+		case q.ExpectedOutcome != answer.Answered && q.ExpectedOutcome != answer.Refused && q.ExpectedOutcome != answer.Handoff:
 			return nil, fmt.Errorf("eval: %s:%d: expected_outcome must be answered, refused or handoff", path, line)
-		case q.ExpectedOutcome == chat.Answered && len(q.Expected) == 0:
+		case q.ExpectedOutcome == answer.Answered && len(q.Expected) == 0:
 			return nil, fmt.Errorf("eval: %s:%d: an answered question needs at least one expected page", path, line)
 		}
 		if q.Topic == "" {

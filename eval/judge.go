@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
@@ -33,7 +33,7 @@ import (
 // A reply that cannot be read, a time-out or an HTTP error leaves that figure of that
 // answer not judged: it is counted, never scored as 0, and the run goes on.
 type Judge struct {
-	Generate chat.GenerateFunc
+	Generate answer.GenerateFunc
 	Model    string // the model's name (provider:model), recorded in the result
 	// Embed, if not nil, measures answer relevance by embedding similarity; EmbedName
 	// is its name. It should be a sentence-embedding service, not the built-in
@@ -129,7 +129,7 @@ func summariseJudged(rs []QuestionResult) *JudgedMetrics {
 	var faith, rel []float64
 	for _, r := range rs {
 		j := r.Judgement
-		if r.Outcome != chat.Answered || j == nil {
+		if r.Outcome != answer.Answered || j == nil {
 			continue
 		}
 		jm.Answers++
@@ -196,8 +196,8 @@ func NotJudged(key string, m Metrics) int {
 
 // Judge judges one answer to question. It returns an error only when ctx ends; any
 // other failure leaves a figure not judged.
-func (j *Judge) Judge(ctx context.Context, question string, a chat.Answer) (Judgement, error) {
-	text := strings.TrimSpace(chat.StripMarkers(a.Text))
+func (j *Judge) Judge(ctx context.Context, question string, a answer.Answer) (Judgement, error) {
+	text := strings.TrimSpace(answer.StripMarkers(a.Text))
 	jd := Judgement{Faithfulness: NA(), AnswerRelevance: NA()}
 
 	claims, err := j.faithfulness(ctx, question, text, citedPassages(a))
@@ -227,7 +227,7 @@ func (j *Judge) Judge(ctx context.Context, question string, a chat.Answer) (Judg
 
 // citedPassages are the passages an answer cites, in citation order; a cited section
 // may span more than one passage.
-func citedPassages(a chat.Answer) []retrieval.Hit {
+func citedPassages(a answer.Answer) []retrieval.Hit {
 	var hs []retrieval.Hit
 	for _, c := range a.Citations {
 		for _, h := range a.Passages {

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
@@ -293,9 +293,9 @@ func script(t *testing.T, cases []judgeCase) func(judgeRequest) judgeReply {
 	}
 }
 
-func answerOf(c judgeCase) chat.Answer {
-	a := chat.Answer{Outcome: chat.Answered, Text: c.answer, Passages: c.passages}
-	a.Citations = []chat.Citation{{N: 1, URL: c.passages[0].CitationURL()}}
+func answerOf(c judgeCase) answer.Answer {
+	a := answer.Answer{Outcome: answer.Answered, Text: c.answer, Passages: c.passages}
+	a.Citations = []answer.Citation{{N: 1, URL: c.passages[0].CitationURL()}}
 	return a
 }
 
@@ -333,9 +333,9 @@ func TestJudge(t *testing.T) {
 					}
 					got[c.id] = jd
 					rows = append(rows, QuestionResult{ID: c.id, Municipality: c.municipality, Topic: strings.Split(c.id, "-")[0],
-						Expected: chat.Answered, Outcome: chat.Answered, Judgement: &jd})
+						Expected: answer.Answered, Outcome: answer.Answered, Judgement: &jd})
 				}
-				rows = append(rows, QuestionResult{ID: "refusal-001", Topic: "refusal", Expected: chat.Refused, Outcome: chat.Refused})
+				rows = append(rows, QuestionResult{ID: "refusal-001", Topic: "refusal", Expected: answer.Refused, Outcome: answer.Refused})
 
 				// Faithfulness: afval 2 of 3 claims, wmo 1 of 1; paspoort (malformed),
 				// bijstand (HTTP 500) and toeslagen (one verdict for two claims) not judged.

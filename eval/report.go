@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
@@ -294,7 +294,7 @@ func failedRows(qs []QuestionResult) []failedRow {
 		if q.Ranks != nil && len(q.ExpectedPages) > 0 {
 			fr.Rank = rankName(q.BestRank(retrieval.Hybrid.String()))
 		}
-		if q.Outcome == chat.Answered {
+		if q.Outcome == answer.Answered {
 			fr.Answer = q.Answer
 			for _, c := range q.Citations {
 				fr.Cited = append(fr.Cited, c.URL)

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
@@ -47,13 +47,13 @@ const National = "national"
 
 // QuestionResult is what happened to one question.
 type QuestionResult struct {
-	ID            string       `json:"id"`
-	Question      string       `json:"question"`
-	Municipality  string       `json:"municipality"` // CBS code, "" for national
-	Topic         string       `json:"topic"`
-	Expected      chat.Outcome `json:"expected_outcome"`
-	ExpectedPages []string     `json:"expected_pages"` // URL or "site:/path", best first
-	Outcome       chat.Outcome `json:"outcome"`
+	ID            string         `json:"id"`
+	Question      string         `json:"question"`
+	Municipality  string         `json:"municipality"` // CBS code, "" for national
+	Topic         string         `json:"topic"`
+	Expected      answer.Outcome `json:"expected_outcome"`
+	ExpectedPages []string       `json:"expected_pages"` // URL or "site:/path", best first
+	Outcome       answer.Outcome `json:"outcome"`
 	// Ranks holds, per retrieval mode ("hybrid", "text", "vector"), the rank (1–10)
 	// of each expected page in ExpectedPages order; 0 is not in the first ten.
 	Ranks              map[string][]int `json:"ranks,omitempty"`
@@ -121,7 +121,7 @@ func (q QuestionResult) Problems() []string {
 	if len(q.ExpectedPages) > 0 && q.Ranks != nil && q.BestRank(retrieval.Hybrid.String()) == 0 {
 		p = append(p, "no expected page in the top 10")
 	}
-	if q.Outcome != chat.Answered {
+	if q.Outcome != answer.Answered {
 		return p
 	}
 	if len(q.ExpectedPages) > 0 && !q.FirstCitationRight {
@@ -214,18 +214,18 @@ type RetrievalMetrics struct {
 
 // Confusion counts outcomes: Counts[expected][got], both in Labels order.
 type Confusion struct {
-	Labels [3]chat.Outcome `json:"labels"`
-	Counts [3][3]int       `json:"counts"`
+	Labels [3]answer.Outcome `json:"labels"`
+	Counts [3][3]int         `json:"counts"`
 }
 
 func newConfusion() Confusion {
-	return Confusion{Labels: [3]chat.Outcome{chat.Answered, chat.Refused, chat.Handoff}}
+	return Confusion{Labels: [3]answer.Outcome{answer.Answered, answer.Refused, answer.Handoff}}
 }
 
-func (c Confusion) index(o chat.Outcome) int { return slices.Index(c.Labels[:], o) }
+func (c Confusion) index(o answer.Outcome) int { return slices.Index(c.Labels[:], o) }
 
 // Expected is how many questions expected outcome o.
-func (c Confusion) Expected(o chat.Outcome) int {
+func (c Confusion) Expected(o answer.Outcome) int {
 	i, n := c.index(o), 0
 	for j := range c.Labels {
 		n += c.Counts[i][j]
@@ -234,7 +234,7 @@ func (c Confusion) Expected(o chat.Outcome) int {
 }
 
 // Got is how many questions got outcome o.
-func (c Confusion) Got(o chat.Outcome) int {
+func (c Confusion) Got(o answer.Outcome) int {
 	j, n := c.index(o), 0
 	for i := range c.Labels {
 		n += c.Counts[i][j]
@@ -243,11 +243,11 @@ func (c Confusion) Got(o chat.Outcome) int {
 }
 
 // Cell is how many questions expected e and got g.
-func (c Confusion) Cell(e, g chat.Outcome) int { return c.Counts[c.index(e)][c.index(g)] }
+func (c Confusion) Cell(e, g answer.Outcome) int { return c.Counts[c.index(e)][c.index(g)] }
 
 // Metrics are all figures of a set of questions. Retrieval figures are for the hybrid
 // mode the service uses (Modes has every mode); readability is over the answered
-// questions; latencies are of chat.Service.Ask, warm.
+// questions; latencies are of answer.Service.Ask, warm.
 type Metrics struct {
 	N int `json:"n"`
 
@@ -331,7 +331,7 @@ func summarise(rs []QuestionResult, judged bool) Metrics {
 		if e, g := m.Confusion.index(r.Expected), m.Confusion.index(r.Outcome); e >= 0 && g >= 0 {
 			m.Confusion.Counts[e][g]++
 		}
-		if r.Expected == chat.Answered {
+		if r.Expected == answer.Answered {
 			m.KeyFacts += len(r.KeyFacts)
 			found += len(r.KeyFactsFound)
 		}
@@ -341,7 +341,7 @@ func summarise(rs []QuestionResult, judged bool) Metrics {
 				firstRight++
 			}
 		}
-		if r.Outcome == chat.Answered {
+		if r.Outcome == answer.Answered {
 			m.Answered++
 			for _, c := range r.Citations {
 				m.Citations++
@@ -373,11 +373,11 @@ func summarise(rs []QuestionResult, judged bool) Metrics {
 		right += c.Counts[i][i]
 	}
 	m.OutcomeAccuracy = share(right, m.N)
-	m.AnsweredRate = share(c.Cell(chat.Answered, chat.Answered), c.Expected(chat.Answered))
-	m.RefusalPrecision = share(c.Cell(chat.Refused, chat.Refused), c.Got(chat.Refused))
-	m.RefusalRecall = share(c.Cell(chat.Refused, chat.Refused), c.Expected(chat.Refused))
-	m.HandoffPrecision = share(c.Cell(chat.Handoff, chat.Handoff), c.Got(chat.Handoff))
-	m.HandoffRecall = share(c.Cell(chat.Handoff, chat.Handoff), c.Expected(chat.Handoff))
+	m.AnsweredRate = share(c.Cell(answer.Answered, answer.Answered), c.Expected(answer.Answered))
+	m.RefusalPrecision = share(c.Cell(answer.Refused, answer.Refused), c.Got(answer.Refused))
+	m.RefusalRecall = share(c.Cell(answer.Refused, answer.Refused), c.Expected(answer.Refused))
+	m.HandoffPrecision = share(c.Cell(answer.Handoff, answer.Handoff), c.Got(answer.Handoff))
+	m.HandoffRecall = share(c.Cell(answer.Handoff, answer.Handoff), c.Expected(answer.Handoff))
 	m.CitationPrecision = share(citedRight, m.Citations)
 	m.CitationsWithPages = citedWithPages
 	m.CitedExpected = share(citedExpected, citedWithPages)

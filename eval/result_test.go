@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 )
 
 // fixture is a fixed, hand-made run of eight questions that exercises every figure:
@@ -16,7 +16,7 @@ func fixture() Result {
 	rows := []QuestionResult{
 		{
 			ID: "bijstand-001", Question: "Hoeveel bijstand krijg ik als ik alleen woon?", Topic: "bijstand",
-			Expected: chat.Answered, ExpectedPages: []string{"rijk:/onderwerpen/bijstand/hoogte"}, Outcome: chat.Answered,
+			Expected: answer.Answered, ExpectedPages: []string{"rijk:/onderwerpen/bijstand/hoogte"}, Outcome: answer.Answered,
 			Ranks:  map[string][]int{"hybrid": {1}, "text": {2}, "vector": {1}},
 			Answer: "U krijgt als alleenstaande € 1.401,50 per maand [1]. Dat geldt vanaf 21 jaar [1].", Answerer: "builtin-extractive", Confidence: 0.8,
 			Citations:          []CitedPage{{URL: "http://rijk.test/onderwerpen/bijstand/hoogte#bedragen", Support: 0.9, Expected: true, Supported: true}},
@@ -26,7 +26,7 @@ func fixture() Result {
 		},
 		{
 			ID: "bijstand-002", Question: "bijstand aanvragen bloemendijk hoe lang duurt dat", Municipality: "GM9001", Topic: "bijstand",
-			Expected: chat.Answered, ExpectedPages: []string{"bloemendijk:/werk-en-inkomen/bijstand", "rijk:/onderwerpen/bijstand/aanvragen"}, Outcome: chat.Answered,
+			Expected: answer.Answered, ExpectedPages: []string{"bloemendijk:/werk-en-inkomen/bijstand", "rijk:/onderwerpen/bijstand/aanvragen"}, Outcome: answer.Answered,
 			Ranks:  map[string][]int{"hybrid": {2, 0}, "text": {0, 1}, "vector": {2, 3}},
 			Answer: "U vraagt bijstand aan bij het UWV [1]. De gemeente beslist binnen 8 weken [1]. U kunt een voorschot krijgen [2].", Answerer: "builtin-extractive", Confidence: 0.6,
 			Citations: []CitedPage{
@@ -38,36 +38,36 @@ func fixture() Result {
 		},
 		{
 			ID: "afval-001", Question: "wanneer wordt het restafval opgehaald?", Municipality: "GM9002", Topic: "afval",
-			Expected: chat.Answered, ExpectedPages: []string{"heuvelrade:/onderwerpen/afval"}, Outcome: chat.Refused,
+			Expected: answer.Answered, ExpectedPages: []string{"heuvelrade:/onderwerpen/afval"}, Outcome: answer.Refused,
 			Ranks:  map[string][]int{"hybrid": {0}, "text": {0}, "vector": {4}},
-			Answer: chat.NoAnswerMessage, RefusalReason: "low_confidence", Confidence: 0.2,
+			Answer: answer.NoAnswerMessage, RefusalReason: "low_confidence", Confidence: 0.2,
 			KeyFacts: []string{"dinsdag"}, RetrievalMs: 8, AnsweringMs: 12, TotalMs: 20,
 		},
 		{
 			ID: "refusal-001", Question: "Wat wordt het weer morgen?", Topic: "refusal",
-			Expected: chat.Refused, ExpectedPages: []string{}, Outcome: chat.Refused, Answer: "Daar kan ik u niet mee helpen.",
+			Expected: answer.Refused, ExpectedPages: []string{}, Outcome: answer.Refused, Answer: "Daar kan ik u niet mee helpen.",
 			RefusalReason: "off_topic", TotalMs: 1,
 		},
 		{
 			ID: "refusal-002", Question: "Schrijf een bezwaarbrief namens de gemeente", Municipality: "GM9001", Topic: "refusal",
-			Expected: chat.Refused, ExpectedPages: []string{}, Outcome: chat.Answered,
+			Expected: answer.Refused, ExpectedPages: []string{}, Outcome: answer.Answered,
 			Answer: "U kunt bezwaar maken binnen 6 weken [1].", Answerer: "builtin-extractive", Confidence: 0.4,
 			Citations: []CitedPage{{URL: "http://bloemendijk.test/bezwaar", Support: 0.5}}, Sentences: 1,
 			FleschDouma: 70, SentenceWords: 8, B1: true, RetrievalMs: 9, AnsweringMs: 21, TotalMs: 30,
 		},
 		{
 			ID: "contact-001", Question: "Ik wil iemand spreken over mijn schulden", Municipality: "GM9002", Topic: "contact",
-			Expected: chat.Handoff, ExpectedPages: []string{}, Outcome: chat.Handoff, Answer: "Ik verbind u door met een medewerker.",
+			Expected: answer.Handoff, ExpectedPages: []string{}, Outcome: answer.Handoff, Answer: "Ik verbind u door met een medewerker.",
 			RetrievalMs: 10, AnsweringMs: 30, TotalMs: 40,
 		},
 		{
 			ID: "contact-002", Question: "Kan ik een medewerker spreken?", Topic: "contact",
-			Expected: chat.Handoff, ExpectedPages: []string{}, Outcome: chat.Refused, Answer: chat.NoAnswerMessage,
+			Expected: answer.Handoff, ExpectedPages: []string{}, Outcome: answer.Refused, Answer: answer.NoAnswerMessage,
 			RefusalReason: "no_passages", TotalMs: 5,
 		},
 		{
 			ID: "paspoort-001", Question: "wat kost een paspoort <18", Municipality: "GM9001", Topic: "paspoort",
-			Expected: chat.Answered, ExpectedPages: []string{"bloemendijk:/burgerzaken/paspoort"}, Outcome: chat.Answered,
+			Expected: answer.Answered, ExpectedPages: []string{"bloemendijk:/burgerzaken/paspoort"}, Outcome: answer.Answered,
 			Ranks:  map[string][]int{"hybrid": {3}, "text": {1}, "vector": {5}},
 			Answer: "Een paspoort voor kinderen kost € 88,15 [1].", Answerer: "builtin-extractive", Confidence: 0.7,
 			Citations: []CitedPage{{URL: "http://bloemendijk.test/burgerzaken/id-kaart#kosten", Support: 0.95, Supported: true}},

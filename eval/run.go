@@ -7,21 +7,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/dutch"
 	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
-// DefaultMinSupport is chat.Config's default MinSupport: the support a cited passage
+// DefaultMinSupport is answer.Config's default MinSupport: the support a cited passage
 // must give a sentence for the citation check to keep it.
 const DefaultMinSupport = 0.6
 
-// Runner evaluates the real pipeline: the same Search and chat.Service the
+// Runner evaluates the real pipeline: the same Search and answer.Service the
 // websocket service uses.
 type Runner struct {
 	Store   *retrieval.Store
 	Embed   retrieval.Embedder
-	Service *chat.Service
+	Service *answer.Service
 	Sites   Sites
 	// MinSupport is the MinSupport the Service was configured with; 0 means
 	// DefaultMinSupport. A citation or sentence is supported when its support
@@ -119,7 +119,7 @@ func (r Runner) Answers(ctx context.Context, qs []Question, warm int) (Metrics, 
 			return Metrics{}, nil, fmt.Errorf("eval: %s: %w", q.ID, err)
 		}
 		res := r.score(q, a)
-		if r.Judge != nil && a.Outcome == chat.Answered {
+		if r.Judge != nil && a.Outcome == answer.Answered {
 			j, err := r.Judge.Judge(ctx, q.Question, a)
 			if err != nil {
 				return Metrics{}, nil, fmt.Errorf("eval: %s: %w", q.ID, err)
@@ -132,14 +132,14 @@ func (r Runner) Answers(ctx context.Context, qs []Question, warm int) (Metrics, 
 }
 
 // score judges one answer.
-func (r Runner) score(q Question, a chat.Answer) QuestionResult {
+func (r Runner) score(q Question, a answer.Answer) QuestionResult {
 	res := QuestionResult{
 		ID: q.ID, Question: q.Question, Municipality: q.Municipality, Topic: q.Topic,
 		Expected: q.ExpectedOutcome, ExpectedPages: pageNames(q.Expected), Outcome: a.Outcome,
 		Answer: a.Text, Answerer: a.Answerer, RefusalReason: a.RefusalReason, Confidence: a.Confidence,
 		KeyFacts: q.KeyFacts, RetrievalMs: a.Timings.Retrieval, AnsweringMs: a.Timings.Answering, TotalMs: a.Timings.Total,
 	}
-	if a.Outcome != chat.Answered {
+	if a.Outcome != answer.Answered {
 		return res
 	}
 	minSupport := r.minSupport()
@@ -160,13 +160,13 @@ func (r Runner) score(q Question, a chat.Answer) QuestionResult {
 			res.KeyFactsFound = append(res.KeyFactsFound, f)
 		}
 	}
-	rd := dutch.Score(chat.StripMarkers(a.Text))
+	rd := dutch.Score(answer.StripMarkers(a.Text))
 	res.FleschDouma, res.SentenceWords, res.B1 = rd.FleschDouma, rd.AvgSentenceWords, rd.B1()
 	return res
 }
 
 // expected reports whether the passage a citation URL points at is on an expected page.
-func (r Runner) expected(q Question, a chat.Answer, citationURL string) bool {
+func (r Runner) expected(q Question, a answer.Answer, citationURL string) bool {
 	for _, h := range a.Passages {
 		if h.CitationURL() != citationURL {
 			continue

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
 	"github.com/vraagbaak/vraagbaak/retrieval"
@@ -15,7 +15,7 @@ import (
 
 // chatService builds the answering service on the index: the configured embedder,
 // the term statistics and, when configured and useModel, a language model.
-func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel bool) (*chat.Service, retrieval.Embedder, error) {
+func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel bool) (*answer.Service, retrieval.Embedder, error) {
 	vecs, err := a.vectors(ctx, store)
 	if err != nil {
 		return nil, nil, err
@@ -29,7 +29,7 @@ func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel 
 	if err != nil {
 		return nil, nil, err
 	}
-	var gen *chat.Generative
+	var gen *answer.Generative
 	if a.cfg.LLM != "" && useModel {
 		m, err := llm.NewChatModel(llm.ChatConfig{
 			Provider: a.cfg.LLM, URL: a.cfg.LLMURL, Model: a.cfg.LLMModel, APIKey: a.cfg.LLMKey, Timeout: a.cfg.LLMTimeout,
@@ -37,22 +37,22 @@ func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel 
 		if err != nil {
 			return nil, nil, err
 		}
-		gen = &chat.Generative{Generate: m.Generate, Name: m.Name}
+		gen = &answer.Generative{Generate: m.Generate, Name: m.Name}
 	}
-	return chat.NewService(store, vecs.Embedder, terms, gen, a.cfg.Rules, chat.Config{}, a.log), vecs.Embedder, nil
+	return answer.NewService(store, vecs.Embedder, terms, gen, a.cfg.Rules, answer.Config{}, a.log), vecs.Embedder, nil
 }
 
 // askOutput is the JSON `ask --json` prints: exactly one object.
 type askOutput struct {
-	Outcome       chat.Outcome     `json:"outcome"`
-	Answer        string           `json:"answer"`
-	Citations     []chat.Citation  `json:"citations"`
-	Confidence    float64          `json:"confidence"`
-	Readability   chat.Readability `json:"readability"`
-	HandoffReason string           `json:"handoff_reason"`
-	RefusalReason string           `json:"refusal_reason,omitempty"`
-	Answerer      string           `json:"answerer"`
-	Timings       chat.Timings     `json:"timings_ms"`
+	Outcome       answer.Outcome     `json:"outcome"`
+	Answer        string             `json:"answer"`
+	Citations     []answer.Citation  `json:"citations"`
+	Confidence    float64            `json:"confidence"`
+	Readability   answer.Readability `json:"readability"`
+	HandoffReason string             `json:"handoff_reason"`
+	RefusalReason string             `json:"refusal_reason,omitempty"`
+	Answerer      string             `json:"answerer"`
+	Timings       answer.Timings     `json:"timings_ms"`
 }
 
 func cmdAsk(ctx context.Context, a *app, args []string) error {
@@ -88,7 +88,7 @@ func cmdAsk(ctx context.Context, a *app, args []string) error {
 			Readability: ans.Readability, HandoffReason: ans.HandoffReason, RefusalReason: ans.RefusalReason,
 			Answerer: ans.Answerer, Timings: ans.Timings}
 		if out.Citations == nil {
-			out.Citations = []chat.Citation{}
+			out.Citations = []answer.Citation{}
 		}
 		enc := json.NewEncoder(a.stdout)
 		enc.SetEscapeHTML(false)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/cbs"
 	"github.com/vraagbaak/vraagbaak/internal/llm"
@@ -54,8 +55,8 @@ type Config struct {
 	MetricsAddr    string                // VRAAGBAAK_METRICS_ADDR: where /metrics is served (default 127.0.0.1:9090; "" or "off": nowhere)
 
 	// The rule files, parsed and checked: VRAAGBAAK_GUARD_FILE and
-	// VRAAGBAAK_HANDOFF_FILE, or the embedded chat/guard.txt and chat/handoff.txt.
-	Rules       chat.Rules
+	// VRAAGBAAK_HANDOFF_FILE, or the embedded answer/guard.txt and answer/handoff.txt.
+	Rules       answer.Rules
 	GuardFile   string // "" for the embedded guard.txt
 	HandoffFile string // "" for the embedded handoff.txt
 
@@ -137,7 +138,7 @@ func (cfg *Config) loadRules(get func(k, def string) string) error {
 	cfg.GuardFile, cfg.HandoffFile = get("VRAAGBAAK_GUARD_FILE", ""), get("VRAAGBAAK_HANDOFF_FILE", "")
 	var err error
 	if cfg.GuardFile == "" {
-		cfg.Rules.Guard, err = chat.DefaultGuardRules()
+		cfg.Rules.Guard, err = answer.DefaultGuardRules()
 	} else {
 		cfg.Rules.Guard, err = readGuardRules(cfg.GuardFile)
 	}
@@ -145,7 +146,7 @@ func (cfg *Config) loadRules(get func(k, def string) string) error {
 		return fmt.Errorf("config: VRAAGBAAK_GUARD_FILE: %w", err)
 	}
 	if cfg.HandoffFile == "" {
-		cfg.Rules.Handoff, err = chat.DefaultHandoffRules()
+		cfg.Rules.Handoff, err = answer.DefaultHandoffRules()
 	} else {
 		cfg.Rules.Handoff, err = readHandoffRules(cfg.HandoffFile)
 	}
@@ -153,28 +154,28 @@ func (cfg *Config) loadRules(get func(k, def string) string) error {
 		return fmt.Errorf("config: VRAAGBAAK_HANDOFF_FILE: %w", err)
 	}
 	// The crisis detector learns from the embedded phrasings on first use.
-	if cfg.Rules.Crisis, err = chat.NewCrisisDetector(); err != nil {
+	if cfg.Rules.Crisis, err = answer.NewCrisisDetector(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	return nil
 }
 
 // readGuardRules reads and checks the guard rule file at path.
-func readGuardRules(path string) (*chat.GuardRules, error) {
-	src, err := readRuleFile(path, chat.RuleKindGuard)
+func readGuardRules(path string) (*answer.GuardRules, error) {
+	src, err := readRuleFile(path, answer.RuleKindGuard)
 	if err != nil {
 		return nil, err
 	}
-	return chat.ParseGuardRules(path, src)
+	return answer.ParseGuardRules(path, src)
 }
 
 // readHandoffRules reads and checks the hand-off rule file at path.
-func readHandoffRules(path string) (*chat.HandoffRules, error) {
-	src, err := readRuleFile(path, chat.RuleKindHandoff)
+func readHandoffRules(path string) (*answer.HandoffRules, error) {
+	src, err := readRuleFile(path, answer.RuleKindHandoff)
 	if err != nil {
 		return nil, err
 	}
-	return chat.ParseHandoffRules(path, src)
+	return answer.ParseHandoffRules(path, src)
 }
 
 // readRuleFile reads a rule file and refuses one that is plainly of the other kind.
@@ -183,14 +184,14 @@ func readRuleFile(path, kind string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k := chat.DetectRuleKind(src); k != "" && k != kind {
+	if k := answer.DetectRuleKind(src); k != "" && k != kind {
 		return nil, fmt.Errorf("%s: this is a %s file, not a %s file", path, kindName(k), kindName(kind))
 	}
 	return src, nil
 }
 
 func kindName(kind string) string {
-	if kind == chat.RuleKindHandoff {
+	if kind == answer.RuleKindHandoff {
 		return "hand-off rule"
 	}
 	return "guard rule"

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/eval"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
 )
@@ -37,14 +37,14 @@ func TestEvalCompareCommand(t *testing.T) {
 	answered := func(id string, rank int, found ...string) eval.QuestionResult {
 		return eval.QuestionResult{
 			ID: id, Question: "vraag " + id, Municipality: "GM9001", Topic: "afval",
-			Expected: chat.Answered, ExpectedPages: []string{"bloemendijk:/afval"}, Outcome: chat.Answered,
+			Expected: answer.Answered, ExpectedPages: []string{"bloemendijk:/afval"}, Outcome: answer.Answered,
 			Ranks:     map[string][]int{"hybrid": {rank}},
 			Citations: []eval.CitedPage{{URL: "http://x/afval", Support: 0.9, Expected: true, Supported: true}}, FirstCitationRight: true,
 			Sentences: 1, GroundedSentences: 1, KeyFacts: []string{"dinsdag", "7.30"}, KeyFactsFound: found,
 			FleschDouma: 70, SentenceWords: 10, B1: true, TotalMs: 20,
 		}
 	}
-	refused := eval.QuestionResult{ID: "refusal-001", Question: "weer", Topic: "refusal", Expected: chat.Refused, Outcome: chat.Refused, TotalMs: 1}
+	refused := eval.QuestionResult{ID: "refusal-001", Question: "weer", Topic: "refusal", Expected: answer.Refused, Outcome: answer.Refused, TotalMs: 1}
 	oldDir := writeResult(t, []eval.QuestionResult{answered("afval-001", 1, "dinsdag", "7.30"), answered("afval-002", 2, "dinsdag"), refused})
 	// afval-001 drops to rank 4 and loses a key fact; the rest stays.
 	newDir := writeResult(t, []eval.QuestionResult{answered("afval-001", 4, "dinsdag"), answered("afval-002", 2, "dinsdag"), refused})
@@ -181,7 +181,7 @@ func judgedResult(t *testing.T, judge eval.JudgeInfo, faithfulness, relevance ev
 	t.Helper()
 	dir := t.TempDir()
 	q := eval.QuestionResult{
-		ID: "afval-001", Question: "vraag", Municipality: "GM9001", Topic: "afval", Expected: chat.Answered, Outcome: chat.Answered,
+		ID: "afval-001", Question: "vraag", Municipality: "GM9001", Topic: "afval", Expected: answer.Answered, Outcome: answer.Answered,
 		Judgement: &eval.Judgement{Faithfulness: faithfulness, AnswerRelevance: relevance,
 			Claims: []eval.ClaimVerdict{{Claim: "a", Supported: true}, {Claim: "b", Supported: faithfulness == 1}}},
 	}
@@ -210,7 +210,7 @@ func TestEvalCompareJudged(t *testing.T) {
 				"note: answer relevance was measured by rating in the old run and by embedding in the new one"}},
 		{name: "another model", newDir: judgedResult(t, eval.JudgeInfo{Model: "ollama:qwen2.5:14b", RelevanceMethod: eval.RelevanceRating}, 1, 0.75),
 			want: []string{"note: the answers were judged by ollama:llama3.1 in the old run and by ollama:qwen2\\.5:14b in the new one", `Faithfulness +1\.000 +1\.000 +\+0\.000`}},
-		{name: "new run not judged", newDir: writeResult(t, []eval.QuestionResult{{ID: "afval-001", Expected: chat.Answered, Outcome: chat.Answered}}),
+		{name: "new run not judged", newDir: writeResult(t, []eval.QuestionResult{{ID: "afval-001", Expected: answer.Answered, Outcome: answer.Answered}}),
 			want: []string{"note: only the old run has model-judged figures"}, dontWant: []string{"Faithfulness"}},
 	}
 	for _, tc := range tests {
@@ -311,9 +311,9 @@ func TestEvalRunJudge(t *testing.T) {
 	}
 	answered := 0
 	for _, q := range res.Questions {
-		if q.Outcome == chat.Answered {
+		if q.Outcome == answer.Answered {
 			answered++
-			if q.Answerer != chat.ExtractiveName {
+			if q.Answerer != answer.ExtractiveName {
 				t.Errorf("%s: answered by %q, want the built-in answerer", q.ID, q.Answerer)
 			}
 			if q.Judgement == nil || q.Judgement.Faithfulness != 0.5 || q.Judgement.AnswerRelevance != 0.75 || q.Judgement.Rating != 4 {

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
 )
 
@@ -48,12 +48,12 @@ func TestLoadConfig(t *testing.T) {
 		{name: "missing key file", vars: map[string]string{"VRAAGBAAK_EMBEDDING_API_KEY_FILE": "/nonexistent"}, wantErr: "VRAAGBAAK_EMBEDDING_API_KEY_FILE"},
 		{name: "embedded rules", vars: map[string]string{}, check: func(c Config) bool {
 			_, reason := c.Rules.Guard.Refuse("Op welke partij moet ik stemmen?")
-			return reason == "voting_advice" && c.Rules.Handoff.Triage("ik wil niet meer leven", 0).Reason == chat.ReasonEmergencySuicide
+			return reason == "voting_advice" && c.Rules.Handoff.Triage("ik wil niet meer leven", 0).Reason == answer.ReasonEmergencySuicide
 		}},
 		{name: "rule files from a path", vars: map[string]string{"VRAAGBAAK_GUARD_FILE": rules["guard"], "VRAAGBAAK_HANDOFF_FILE": rules["handoff"]}, check: func(c Config) bool {
 			_, custom := c.Rules.Guard.Refuse("Waar staat de milieustraat?")
 			_, embedded := c.Rules.Guard.Refuse("Op welke partij moet ik stemmen?")
-			return custom == "out_of_domain" && embedded == "" && c.Rules.Handoff.Triage("Waar staat de milieustraat?", 0).Reason == chat.ReasonRequest
+			return custom == "out_of_domain" && embedded == "" && c.Rules.Handoff.Triage("Waar staat de milieustraat?", 0).Reason == answer.ReasonRequest
 		}},
 		{name: "broken handoff file", vars: map[string]string{"VRAAGBAAK_HANDOFF_FILE": rules["bad-handoff"]},
 			wantErr: "config: VRAAGBAAK_HANDOFF_FILE: " + rules["bad-handoff"] + `:5: unknown reason "spoedd"`},
@@ -198,8 +198,8 @@ func TestRulesCheckCommand(t *testing.T) {
 		want    []string // lines of the output, in order
 		wantErr string
 	}{
-		{name: "shipped files", args: []string{"../../chat/guard.txt", "../../chat/handoff.txt"}, want: []string{
-			"../../chat/guard.txt: ok: guard rules: 7 sections,", "../../chat/handoff.txt: ok: hand-off rules: 24 info rules, 14 groups (emergency_suicide 1,"}},
+		{name: "shipped files", args: []string{"../../answer/guard.txt", "../../answer/handoff.txt"}, want: []string{
+			"../../answer/guard.txt: ok: guard rules: 7 sections,", "../../answer/handoff.txt: ok: hand-off rules: 24 info rules, 14 groups (emergency_suicide 1,"}},
 		{name: "custom files", args: []string{rules["guard"], rules["handoff"]}, want: []string{
 			rules["guard"] + ": ok: guard rules: 1 sections, 1 patterns, 0 exceptions (out_of_domain 1)",
 			rules["handoff"] + ": ok: hand-off rules: 1 info rules, 1 groups (request 1), 1 strong rules, 0 weak rules, 0 exceptions"}},

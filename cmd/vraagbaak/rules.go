@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/vraagbaak/vraagbaak/chat"
+	"github.com/vraagbaak/vraagbaak/answer"
 )
 
 const rulesUsage = `Usage:
@@ -33,7 +33,7 @@ func cmdRules(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	switch *kind {
-	case "", chat.RuleKindGuard, chat.RuleKindHandoff:
+	case "", answer.RuleKindGuard, answer.RuleKindHandoff:
 	default:
 		return fmt.Errorf("rules check: --kind must be guard or handoff, not %q", *kind)
 	}
@@ -74,18 +74,18 @@ func checkRuleFile(path, kind string) (string, error) {
 		return "", err
 	}
 	if kind == "" {
-		if kind = chat.DetectRuleKind(src); kind == "" {
+		if kind = answer.DetectRuleKind(src); kind == "" {
 			return "", fmt.Errorf("%s: no [section] line: cannot tell a guard from a hand-off file; give --kind", path)
 		}
 	}
-	if kind == chat.RuleKindGuard {
-		g, err := chat.ParseGuardRules(path, src)
+	if kind == answer.RuleKindGuard {
+		g, err := answer.ParseGuardRules(path, src)
 		if err != nil {
 			return "", err
 		}
 		return g.Summary(), nil
 	}
-	h, err := chat.ParseHandoffRules(path, src)
+	h, err := answer.ParseHandoffRules(path, src)
 	if err != nil {
 		return "", err
 	}

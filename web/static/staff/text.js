@@ -102,7 +102,7 @@ export function priorityLabel(p) {
 export function reasonLabel(reason, topic) {
   const r = reasons[reason] || String(reason || "").replace(/_/g, " ");
   if (String(topic || "").startsWith("detector_")) {
-    // Recognised by the crisis detector rather than a rule (chat/crisis.go).
+    // Recognised by the crisis detector rather than a rule (answer/crisis.go).
     return `${r} · detector`;
   }
   const t = String(topic || "").replace(/_/g, " ").trim();

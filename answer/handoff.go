@@ -1,0 +1,681 @@
+package answer
+
+import (
+	_ "embed"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/vraagbaak/vraagbaak/internal/dutch"
+	"github.com/vraagbaak/vraagbaak/internal/pii"
+)
+
+// HandoffReason is why a conversation goes to a person; "" means no hand-off.
+type HandoffReason string
+
+const (
+	ReasonNone              HandoffReason = ""
+	ReasonEmergencySuicide  HandoffReason = "emergency_suicide"
+	ReasonEmergencyViolence HandoffReason = "emergency_violence"
+	ReasonEmergencyDanger   HandoffReason = "emergency_danger" // acute danger to life: 112
+	ReasonSensitive         HandoffReason = "sensitive"        // crisis, fraud accusation, complaint, anger
+	ReasonPersonal          HandoffReason = "personal"
+	ReasonRequest           HandoffReason = "request"
+	ReasonComplex           HandoffReason = "complex"
+)
+
+// Emergency reports whether the reason is one of the emergencies.
+func (r HandoffReason) Emergency() bool {
+	return r == ReasonEmergencySuicide || r == ReasonEmergencyViolence || r == ReasonEmergencyDanger
+}
+
+// Priority returns 1 for the emergencies, 2 sensitive, 3 personal,
+// 4 request, 5 complex, and 0 for none or an unknown reason.
+func (r HandoffReason) Priority() int {
+	switch r {
+	case ReasonEmergencySuicide, ReasonEmergencyViolence, ReasonEmergencyDanger:
+		return 1
+	case ReasonSensitive:
+		return 2
+	case ReasonPersonal:
+		return 3
+	case ReasonRequest:
+		return 4
+	case ReasonComplex:
+		return 5
+	}
+	return 0
+}
+
+// Rank orders the reasons strictly, most urgent first: a suicide risk
+// outranks violence, whose message does not show 113.
+func (r HandoffReason) Rank() int {
+	if r == ReasonEmergencySuicide {
+		return 0
+	}
+	return r.Priority()
+}
+
+// Triage is the decision for one question.
+type Triage struct {
+	Reason   HandoffReason
+	Priority int     // 1 (emergency) … 5 (complex); 0 when Reason is none
+	Topic    string  // the rule group that matched, e.g. "uitzetting", "klacht", or for the detector "detector_" and its class, for staff and evaluators
+	Source   string  // what decided: "rules" or "detector" (Rules.Triage)
+	Score    float64 // for the detector: the probability that decided, 0..1
+	Message  string  // the Dutch text shown to the citizen: for emergencies the numbers first; for the others a short B1 sentence why a colleague of the municipality helps better. Whether one can come now is added at the hand-off.
+}
+
+// topicRepeatedFailures is the Topic of a ReasonComplex triage caused by
+// earlier failed answers rather than by a rule.
+const topicRepeatedFailures = "herhaald_geen_antwoord"
+
+// HandoffRules is a parsed hand-off rule file (handoff.txt): when a person takes
+// over a conversation, and why. Build it with ParseHandoffRules or
+// DefaultHandoffRules; it is safe for concurrent use.
+type HandoffRules struct {
+	lex *handoffLexicon
+}
+
+// Triage decides for one (already redacted) question. recentFailures is the number
+// of refused or low-confidence answers immediately before this question in the
+// conversation (2 or more → ReasonComplex when nothing else matched).
+//
+// Every group of rules is tried and the most urgent reason that matches wins
+// (emergency, sensitive, personal, request, complex); between groups of the same
+// reason the first in the file wins. Words match whole tokens of the question as
+// dutch.Tokens splits them, or their Snowball stems, so "klacht" also matches
+// "klachten". Redaction labels such as "[BSN]" become the tokens "<bsn>" a rule can
+// name; a question in capitals adds "<hoofdletters>", and two or more exclamation
+// marks in a row add "<uitroeptekens>".
+//
+// Weak rules, the bare mention of a topic such as "Veilig Thuis" or "ontruiming",
+// do not count in an information question ("wat doet Veilig Thuis?"); strong rules,
+// the citizen's own situation ("mijn man slaat mij"), always count. Suicide rules
+// are all strong and have no exceptions, so an information-intent rule can never
+// hide a suicide risk.
+func (h *HandoffRules) Triage(question string, recentFailures int) Triage {
+	reason, topic := ReasonNone, ""
+	if g, _ := h.match(question); g != nil {
+		reason, topic = g.reason, g.topic
+	} else if recentFailures >= 2 {
+		reason, topic = ReasonComplex, topicRepeatedFailures
+	}
+	if reason == ReasonNone {
+		return Triage{}
+	}
+	return Triage{Reason: reason, Priority: reason.Priority(), Topic: topic, Message: handoffMessages[reason], Source: TriageRules}
+}
+
+// Summary describes the rules in one line: their groups and counts.
+func (h *HandoffRules) Summary() string {
+	byReason := map[HandoffReason]int{}
+	strong, weak, except := 0, 0, 0
+	for _, g := range h.lex.groups {
+		byReason[g.reason]++
+		strong += len(g.strong)
+		weak += len(g.weak)
+		except += len(g.except)
+	}
+	var parts []string
+	for _, r := range []HandoffReason{ReasonEmergencySuicide, ReasonEmergencyViolence, ReasonEmergencyDanger, ReasonSensitive, ReasonPersonal, ReasonRequest, ReasonComplex} {
+		if byReason[r] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", r, byReason[r]))
+		}
+	}
+	return fmt.Sprintf("hand-off rules: %d info rules, %d groups (%s), %d strong rules, %d weak rules, %d exceptions",
+		len(h.lex.info), len(h.lex.groups), strings.Join(parts, ", "), strong, weak, except)
+}
+
+// handoffMessages say why a person takes over, written at language level B1 (the
+// tests check the Flesch-Douma score) and addressing the citizen as "u". The emergency
+// messages give the numbers first. None promises a person: whether one can come is
+// added at the moment of the hand-off (handoffText, availability.go).
+var handoffMessages = map[HandoffReason]string{
+	ReasonEmergencySuicide: "Praat er meteen over met iemand: bel 113 Zelfmoordpreventie via 0800-0113 (gratis, dag en nacht) of chat op 113.nl. " +
+		"Is er direct gevaar? Bel 112.",
+	ReasonEmergencyViolence: "Bel Veilig Thuis via 0800-2000 (gratis, dag en nacht). Dat mag ook als u twijfelt. " +
+		"Is er direct gevaar? Bel 112.",
+	ReasonEmergencyDanger: "Bel meteen 112 (gratis, dag en nacht). Dan komen ambulance, brandweer of politie. " +
+		"Blijf veilig en doe wat de meldkamer zegt.",
+	ReasonSensitive: "Dit is belangrijk. Een medewerker van de gemeente kan u hier beter mee helpen dan ik.",
+	ReasonPersonal:  "Ik kan uw eigen gegevens en aanvragen niet zien. Een medewerker van de gemeente kan dat wel.",
+	ReasonRequest:   "U wilt graag met een medewerker van de gemeente praten.",
+	ReasonComplex:   "Het lukt mij niet goed om uw vraag te beantwoorden. Een medewerker van de gemeente kan u beter helpen.",
+}
+
+// defaultHandoffText is the embedded handoff.txt.
+//
+//go:embed handoff.txt
+var defaultHandoffText []byte
+
+// DefaultHandoffRules parses the embedded handoff.txt.
+func DefaultHandoffRules() (*HandoffRules, error) {
+	return ParseHandoffRules("handoff.txt", defaultHandoffText)
+}
+
+// match returns the group that decides question and the rule line that matched,
+// or nil and "".
+func (h *HandoffRules) match(question string) (*handoffGroup, string) {
+	return h.lex.match(handoffTokens(question))
+}
+
+// handoffLexicon is the parsed rule file.
+type handoffLexicon struct {
+	info   []handoffPattern // information-intent rules: they switch weak rules off
+	groups []handoffGroup
+}
+
+// handoffGroup is one [reason topic] section.
+type handoffGroup struct {
+	reason HandoffReason
+	topic  string
+	strong []handoffPattern
+	weak   []handoffPattern
+	except []handoffPattern
+}
+
+// match returns the most urgent group that matches toks, and the rule.
+func (l *handoffLexicon) match(toks []handoffToken) (*handoffGroup, string) {
+	info := -1 // unknown until a weak rule needs it
+	var best *handoffGroup
+	bestSrc := ""
+	for i := range l.groups {
+		g := &l.groups[i]
+		if best != nil && g.reason.Rank() >= best.reason.Rank() {
+			continue
+		}
+		src, ok := firstMatch(g.strong, toks)
+		if !ok && len(g.weak) > 0 {
+			if info < 0 {
+				info = 0
+				if _, ok := firstMatch(l.info, toks); ok {
+					info = 1
+				}
+			}
+			if info == 0 {
+				src, ok = firstMatch(g.weak, toks)
+			}
+		}
+		if !ok {
+			continue
+		}
+		if _, ok := firstMatch(g.except, toks); ok {
+			continue
+		}
+		best, bestSrc = g, src
+	}
+	return best, bestSrc
+}
+
+// firstMatch returns the first pattern of ps matching toks.
+func firstMatch(ps []handoffPattern, toks []handoffToken) (string, bool) {
+	for _, p := range ps {
+		if p.match(toks) {
+			return p.src, true
+		}
+	}
+	return "", false
+}
+
+// handoffToken is one word of a question: the token as dutch.Tokens gives
+// it, and its stem.
+type handoffToken struct {
+	word, stem string
+}
+
+// Signals: pseudo-tokens for what tokenizing loses.
+const (
+	signalCapitals    = "<hoofdletters>"
+	signalExclamation = "<uitroeptekens>"
+)
+
+// redactionLabel matches the labels redaction puts in place of personal
+// data, such as "[BSN]".
+var redactionLabel = regexp.MustCompile(`\[([A-Z][A-Z_]*)\]`)
+
+// handoffTokens returns the tokens rules run on: the words of q, with
+// redaction labels as "<label>" tokens in place, "mn" and "m'n" as "mijn",
+// and the signals appended.
+func handoffTokens(q string) []handoffToken {
+	var words []string
+	rest := q
+	for _, loc := range redactionLabel.FindAllStringSubmatchIndex(q, -1) {
+		words = append(words, dutch.Tokens(q[len(q)-len(rest):loc[0]])...)
+		words = append(words, "<"+strings.ToLower(q[loc[2]:loc[3]])+">")
+		rest = q[loc[1]:]
+	}
+	words = append(words, dutch.Tokens(rest)...)
+
+	toks := make([]handoffToken, 0, len(words)+2)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "mn":
+			w = "mijn"
+		case w == "m" && i+1 < len(words) && words[i+1] == "n":
+			w = "mijn"
+			i++
+		}
+		toks = append(toks, handoffToken{word: w, stem: dutch.Stem(w)})
+	}
+	if shouting(q) {
+		toks = append(toks, handoffToken{word: signalCapitals, stem: signalCapitals})
+	}
+	if exclaiming(q) {
+		toks = append(toks, handoffToken{word: signalExclamation, stem: signalExclamation})
+	}
+	return toks
+}
+
+// shouting reports whether q is written (nearly) all in capitals: at least
+// 12 letters of which at least 70% upper case, so that acronyms such as
+// "BSN" or "WOZ" alone do not count. Redaction labels are left out.
+func shouting(q string) bool {
+	letters, upper := 0, 0
+	for _, r := range redactionLabel.ReplaceAllString(q, " ") {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	return letters >= 12 && upper*10 >= letters*7
+}
+
+// exclaiming reports whether q has two or more exclamation marks in a row
+// ("!!", "!?!").
+func exclaiming(q string) bool {
+	run := 0
+	for _, r := range q {
+		switch r {
+		case '!':
+			run++
+			if run >= 2 {
+				return true
+			}
+		case '?':
+		default:
+			run = 0
+		}
+	}
+	return false
+}
+
+// handoffPattern is one rule line: one or more sequences joined by "&", all
+// of which must match.
+type handoffPattern struct {
+	src   string // the line as written, for test output
+	parts [][]handoffElem
+}
+
+// handoffElem is one position of a sequence: alternatives, and how many
+// other words may stand before it after the previous element.
+type handoffElem struct {
+	alts   []handoffAlt
+	maxGap int
+}
+
+type altKind int
+
+const (
+	altStem     altKind = iota // the word or a word with the same stem (or one typo, for long words)
+	altExact                   // =word
+	altPrefix                  // word*
+	altSuffix                  // *word
+	altContains                // *word*
+	altSignal                  // <name>
+)
+
+type handoffAlt struct {
+	kind altKind
+	word string
+	stem string // for altStem
+}
+
+// Gaps, in other words: "..." and "..".
+const (
+	handoffGap      = 4
+	handoffSmallGap = 1
+)
+
+// fuzzyMinLen is the length from which a word or prefix ("word*") in a
+// rule also matches a token one typo away from it.
+const fuzzyMinLen = 8
+
+func (a handoffAlt) match(t handoffToken) bool {
+	switch a.kind {
+	case altStem:
+		if t.word == a.word || t.stem == a.stem {
+			return true
+		}
+		return len(a.word) >= fuzzyMinLen && len(t.word) >= fuzzyMinLen-1 && oneEdit(a.word, t.word)
+	case altExact, altSignal:
+		return t.word == a.word
+	case altPrefix:
+		// A typo counts only in the prefix standing alone: "terugbel*"
+		// must not match "terugbetalen".
+		return strings.HasPrefix(t.word, a.word) ||
+			len(a.word) >= fuzzyMinLen && oneEdit(a.word, t.word)
+	case altSuffix:
+		return strings.HasSuffix(t.word, a.word)
+	case altContains:
+		return strings.Contains(t.word, a.word)
+	}
+	return false
+}
+
+func (e handoffElem) match(t handoffToken) bool {
+	for _, a := range e.alts {
+		if a.match(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// match reports whether every part of p matches toks.
+func (p handoffPattern) match(toks []handoffToken) bool {
+	for _, seq := range p.parts {
+		if !matchSeq(seq, toks) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchSeq reports whether seq matches toks starting anywhere.
+func matchSeq(seq []handoffElem, toks []handoffToken) bool {
+	for i := range toks {
+		if seq[0].match(toks[i]) && matchRest(seq[1:], toks, i+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchRest reports whether seq matches toks from position pos, each
+// element within its gap of the one before.
+func matchRest(seq []handoffElem, toks []handoffToken, pos int) bool {
+	if len(seq) == 0 {
+		return true
+	}
+	e := seq[0]
+	for j := pos; j < len(toks) && j <= pos+e.maxGap; j++ {
+		if e.match(toks[j]) && matchRest(seq[1:], toks, j+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or swap of two neighbouring letters.
+func oneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return a[i:] == b[i+1:]
+	}
+	return false
+}
+
+// handoffReasons are the reasons a [reason topic] section may name.
+var handoffReasons = map[HandoffReason]bool{
+	ReasonEmergencySuicide: true, ReasonEmergencyViolence: true, ReasonEmergencyDanger: true, ReasonSensitive: true,
+	ReasonPersonal: true, ReasonRequest: true, ReasonComplex: true,
+}
+
+// ParseHandoffRules parses and checks a hand-off rule file in the format
+// handoff.txt describes; file names it in errors. The error lists every mistake
+// found, one a line, as "file:line: what is wrong". Besides the syntax it checks
+// what a parser can know of the meaning: an unknown reason, a topic or [info]
+// twice, a group without rules, weak rules or exceptions in a suicide group, an
+// unknown <signal>, and a rule written twice in a group or as both rule and
+// exception.
+func ParseHandoffRules(file string, src []byte) (*HandoffRules, error) {
+	errs := &ruleErrors{file: file}
+	lex := &handoffLexicon{}
+	const noSection, infoSection, groupSection, badSection = 0, 1, 2, 3
+	section := noSection
+	seenInfo := 0
+	var groupLines []int
+	broken := map[int]bool{} // groups with a rule that did not compile: "no rules" would only repeat it
+	seen := map[string]int{} // topic → line
+	type pos struct {
+		line int
+		kind byte
+	}
+	var written map[string]pos // the current section's rules
+	for n, line := range strings.Split(string(src), "\n") {
+		n++
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			written, section = map[string]pos{}, badSection
+			fields := strings.Fields(line[1 : len(line)-1])
+			if len(fields) == 1 && fields[0] == "info" {
+				if seenInfo > 0 {
+					errs.add(n, "section [info] appears twice (first at line %d)", seenInfo)
+					continue
+				}
+				seenInfo, section = n, infoSection
+				continue
+			}
+			if len(fields) != 2 {
+				errs.add(n, "want [reason topic] or [info], got %s", line)
+				continue
+			}
+			reason, topic := HandoffReason(fields[0]), fields[1]
+			switch {
+			case !handoffReasons[reason]:
+				errs.add(n, "unknown reason %q (known: %s)", reason, strings.Join(handoffReasonNames(), ", "))
+			case !isReason(topic):
+				errs.add(n, "topic %q is not a snake_case code", topic)
+			case seen[topic] > 0:
+				errs.add(n, "topic %q appears twice (first at line %d)", topic, seen[topic])
+			default:
+				seen[topic] = n
+				lex.groups = append(lex.groups, handoffGroup{reason: reason, topic: topic})
+				groupLines = append(groupLines, n)
+				section = groupSection
+			}
+			continue
+		}
+		if section == noSection {
+			errs.add(n, "rule before the first section")
+			written, section = map[string]pos{}, badSection
+		}
+		kind := byte(0)
+		if line[0] == '?' || line[0] == '!' {
+			kind, line = line[0], strings.TrimSpace(line[1:])
+		}
+		p, err := compileHandoffPattern(line)
+		if err != nil {
+			errs.add(n, "%v", err)
+			if section == groupSection {
+				broken[len(lex.groups)-1] = true
+			}
+			continue
+		}
+		if prev, ok := written[line]; ok {
+			switch {
+			case prev.kind == kind || prev.kind != '!' && kind != '!':
+				errs.add(n, "rule %q appears twice in this section (first at line %d)", line, prev.line)
+			default:
+				errs.add(n, "rule %q is both a rule and an exception of this group (line %d): it can never hand off", line, prev.line)
+			}
+			continue
+		}
+		written[line] = pos{n, kind}
+		switch section {
+		case badSection:
+			continue
+		case infoSection:
+			if kind != 0 {
+				errs.add(n, "[info] takes no %q rules", kind)
+				continue
+			}
+			lex.info = append(lex.info, p)
+			continue
+		}
+		g := &lex.groups[len(lex.groups)-1]
+		if kind != 0 && g.reason == ReasonEmergencySuicide {
+			errs.add(n, "[%s %s] may not have %q rules: nothing may hide a suicide risk", g.reason, g.topic, kind)
+			broken[len(lex.groups)-1] = true
+			continue
+		}
+		switch kind {
+		case '?':
+			g.weak = append(g.weak, p)
+		case '!':
+			g.except = append(g.except, p)
+		default:
+			g.strong = append(g.strong, p)
+		}
+	}
+	for i, g := range lex.groups {
+		if len(g.strong)+len(g.weak) == 0 && !broken[i] {
+			errs.add(groupLines[i], "section [%s %s] has no rules", g.reason, g.topic)
+		}
+	}
+	if len(lex.groups) == 0 && len(errs.errs) == 0 {
+		errs.add(0, "no groups: a hand-off file has [reason topic] sections with rules")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return &HandoffRules{lex: lex}, nil
+}
+
+// HandoffReasons returns the reasons a hand-off can have, most urgent first.
+func HandoffReasons() []HandoffReason {
+	var rs []HandoffReason
+	for _, n := range handoffReasonNames() {
+		rs = append(rs, HandoffReason(n))
+	}
+	return rs
+}
+
+// Message says why a person takes over for the reason; chat adds whether one can
+// come now.
+func (r HandoffReason) Message() string { return handoffMessages[r] }
+
+// handoffReasonNames returns the reasons a section may name, most urgent first.
+func handoffReasonNames() []string {
+	names := make([]string, 0, len(handoffReasons))
+	for r := range handoffReasons {
+		names = append(names, string(r))
+	}
+	slices.SortFunc(names, func(a, b string) int { return HandoffReason(a).Rank() - HandoffReason(b).Rank() })
+	return names
+}
+
+// signalName matches the <name> of a signal or redaction label in a rule.
+var signalName = regexp.MustCompile(`^<[a-z_]+>$`)
+
+// knownSignals are the <name> tokens handoffTokens can give: the signals and the
+// redaction labels redactionLabel recognises.
+var knownSignals = func() map[string]bool {
+	m := map[string]bool{signalCapitals: true, signalExclamation: true}
+	for _, label := range pii.Labels {
+		if sub := redactionLabel.FindStringSubmatch(label); sub != nil && sub[0] == label {
+			m["<"+strings.ToLower(sub[1])+">"] = true
+		}
+	}
+	return m
+}()
+
+// compileHandoffPattern compiles one rule line (without its "?" or "!").
+func compileHandoffPattern(line string) (handoffPattern, error) {
+	p := handoffPattern{src: line}
+	for part := range strings.SplitSeq(line, "&") {
+		var seq []handoffElem
+		gap := -1 // -1: no gap marker before the next word
+		for f := range strings.FieldsSeq(part) {
+			if f == "..." || f == "…" || f == ".." {
+				if len(seq) == 0 || gap >= 0 {
+					return p, fmt.Errorf("rule %q: %s must stand between two words", line, f)
+				}
+				gap = handoffGap
+				if f == ".." {
+					gap = handoffSmallGap
+				}
+				continue
+			}
+			e := handoffElem{maxGap: max(gap, 0)}
+			for a := range strings.SplitSeq(f, "/") {
+				alt, err := compileHandoffAlt(a)
+				if err != nil {
+					return p, fmt.Errorf("rule %q: %w", line, err)
+				}
+				e.alts = append(e.alts, alt)
+			}
+			seq = append(seq, e)
+			gap = -1
+		}
+		if len(seq) == 0 {
+			return p, fmt.Errorf("rule %q: empty part", line)
+		}
+		if gap >= 0 {
+			return p, fmt.Errorf("rule %q: a gap must stand between two words", line)
+		}
+		p.parts = append(p.parts, seq)
+	}
+	return p, nil
+}
+
+// compileHandoffAlt compiles one alternative: word, =word, word*, *word,
+// *word* or <signal>.
+func compileHandoffAlt(a string) (handoffAlt, error) {
+	if signalName.MatchString(a) {
+		if !knownSignals[a] {
+			return handoffAlt{}, fmt.Errorf("unknown signal %s: a question can only have %s", a, strings.Join(slices.Sorted(maps.Keys(knownSignals)), ", "))
+		}
+		return handoffAlt{kind: altSignal, word: a}, nil
+	}
+	kind := altStem
+	w := a
+	switch {
+	case strings.HasPrefix(w, "="):
+		kind, w = altExact, w[1:]
+	case len(w) > 2 && strings.HasPrefix(w, "*") && strings.HasSuffix(w, "*"):
+		kind, w = altContains, w[1:len(w)-1]
+	case strings.HasPrefix(w, "*"):
+		kind, w = altSuffix, w[1:]
+	case strings.HasSuffix(w, "*"):
+		kind, w = altPrefix, w[:len(w)-1]
+	}
+	toks := dutch.Tokens(w)
+	switch {
+	case len(toks) == 0:
+		return handoffAlt{}, fmt.Errorf("%q has no letters or digits", a)
+	case len(toks) > 1 || toks[0] != w:
+		return handoffAlt{}, fmt.Errorf("%q is not one word in lower case without accents or punctuation; write %q", a, strings.Join(toks, " "))
+	}
+	return handoffAlt{kind: kind, word: w, stem: dutch.Stem(w)}, nil
+}
