@@ -40,20 +40,25 @@ type Readability struct {
 
 // Answer is the result for one question.
 type Answer struct {
-	Outcome       Outcome         `json:"outcome"`
-	Text          string          `json:"answer"` // sentences with [n] markers
-	Citations     []Citation      `json:"citations"`
-	Sentences     []Sentence      `json:"sentences"`
-	Confidence    float64         `json:"confidence"`
-	Readability   Readability     `json:"readability"`
-	RefusalReason string          `json:"refusal_reason,omitempty"`
-	HandoffReason string          `json:"handoff_reason"`
-	HandoffTopic  string          `json:"handoff_topic,omitempty"`  // the triage rule group, for staff
-	HandoffSource string          `json:"handoff_source,omitempty"` // what decided the hand-off: "rules zelfdoding", "detector suicide 0.87"
-	Priority      int             `json:"priority,omitempty"`       // of a hand-off: 1 emergency … 5 complex
-	Answerer      string          `json:"answerer"`                 // "builtin-extractive" or the model's name
-	Passages      []retrieval.Hit `json:"-"`
-	Timings       Timings         `json:"timings_ms"`
+	Outcome       Outcome     `json:"outcome"`
+	Text          string      `json:"answer"` // sentences with [n] markers
+	Citations     []Citation  `json:"citations"`
+	Sentences     []Sentence  `json:"sentences"`
+	Confidence    float64     `json:"confidence"`
+	Readability   Readability `json:"readability"`
+	RefusalReason string      `json:"refusal_reason,omitempty"`
+	HandoffReason string      `json:"handoff_reason"`
+	HandoffTopic  string      `json:"handoff_topic,omitempty"`  // the triage rule group, for staff
+	HandoffSource string      `json:"handoff_source,omitempty"` // what decided the hand-off: "rules zelfdoding", "detector suicide 0.87"
+	Priority      int         `json:"priority,omitempty"`       // of a hand-off: 1 emergency … 5 complex
+	// SafetyNote is the emergency class ("suicide", "violence", "danger") whose
+	// numbers a safety note at the end of Text gives, "" for none: the crisis
+	// detector was unsure (safetynote.go). SafetyNoteScore is its probability.
+	SafetyNote      string          `json:"safety_note,omitempty"`
+	SafetyNoteScore float64         `json:"safety_note_score,omitempty"`
+	Answerer        string          `json:"answerer"` // "builtin-extractive" or the model's name
+	Passages        []retrieval.Hit `json:"-"`
+	Timings         Timings         `json:"timings_ms"`
 }
 
 // Timings of the steps of answering, in milliseconds.

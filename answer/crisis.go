@@ -76,10 +76,17 @@ type CrisisThresholds struct {
 	// sensitive one, such as debts or an eviction, is raised at the other
 	// thresholds: suicidal words come with those.)
 	Raise float64
+	// The unsure band (safetynote.go): below the thresholds above, from
+	// these, the answer carries a safety note with the numbers of the most
+	// probable emergency and the offer of a person, without a hand-off.
+	// NoteSuicide is the P(suicide) from which the 113 note is added,
+	// NoteEmergency the emergency probability from which the note of the
+	// most probable emergency is; 0 adds none.
+	NoteSuicide, NoteEmergency float64
 }
 
 // DefaultCrisisThresholds are the thresholds chosen by cross-validation.
-var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.30, Emergency: 0.45, Person: 0.70, Raise: 0.5}
+var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.30, Emergency: 0.45, Person: 0.70, Raise: 0.5, NoteSuicide: 0.21, NoteEmergency: 0.36}
 
 // CrisisDetector is a multinomial logistic regression over hashed features
 // of a message: stemmed words and word pairs, character n-grams (3 to 5
@@ -266,17 +273,22 @@ func (s CrisisScore) Decide(th CrisisThresholds) (CrisisClass, float64) {
 	case s.P[CrisisSuicide] >= th.Suicide:
 		return CrisisSuicide, s.P[CrisisSuicide]
 	case s.Emergency() >= th.Emergency:
-		lead := CrisisSuicide
-		for _, c := range []CrisisClass{CrisisViolence, CrisisDanger} {
-			if s.P[c] > s.P[lead] {
-				lead = c
-			}
-		}
-		return lead, s.Emergency()
+		return s.leadEmergency(), s.Emergency()
 	case 1-s.P[CrisisInfo] >= th.Person:
 		return CrisisDistress, 1 - s.P[CrisisInfo]
 	}
 	return CrisisInfo, s.P[CrisisInfo]
+}
+
+// leadEmergency is the most probable emergency class.
+func (s CrisisScore) leadEmergency() CrisisClass {
+	lead := CrisisSuicide
+	for _, c := range []CrisisClass{CrisisViolence, CrisisDanger} {
+		if s.P[c] > s.P[lead] {
+			lead = c
+		}
+	}
+	return lead
 }
 
 // Classify scores question and decides with the detector's thresholds.
@@ -504,12 +516,22 @@ var crisisTopics = [numCrisisClasses]string{
 // rules found. Triage.Source says which decided. Without a detector the
 // rules decide alone.
 func (r Rules) Triage(question string, recentFailures int) Triage {
+	t, _, _ := r.assess(question, recentFailures)
+	return t
+}
+
+// assess is Triage and the safety note of the unsure band (safetynote.go), if any.
+func (r Rules) assess(question string, recentFailures int) (Triage, crisisNote, bool) {
 	t := r.Handoff.Triage(question, recentFailures)
 	if t.Reason.Emergency() || r.Crisis == nil {
-		return t
+		return t, crisisNote{}, false
 	}
-	c, score := r.Crisis.Classify(question)
-	return crisisTriage(t, c, score, r.Crisis.thresholds)
+	s := r.Crisis.Score(question)
+	th := r.Crisis.thresholds
+	c, score := s.Decide(th)
+	t = crisisTriage(t, c, score, th)
+	n, ok := s.note(th, t)
+	return t, n, ok
 }
 
 // crisisDistressMessage is the message when the detector recognises acute

@@ -26,38 +26,59 @@ func defaultRules(t testing.TB) Rules {
 	return Rules{Guard: defaultGuard(t), Handoff: defaultHandoff(t), Crisis: c}
 }
 
-// crisisNumbersShown reports whether the triage's message gives the numbers
-// the class needs: 113 for suicide, Veilig Thuis or 112 for violence, 112
-// for danger; for distress any hand-off counts.
-func crisisNumbersShown(c CrisisClass, t Triage) bool {
-	m := t.Message
+// crisisNumbersShown reports whether text, what the citizen reads (a hand-off
+// message or an answer with its safety note), gives the numbers the class needs:
+// 113 for suicide, Veilig Thuis or 112 for violence, 112 for danger; for distress
+// any hand-off (reason) counts.
+func crisisNumbersShown(c CrisisClass, text string, reason HandoffReason) bool {
 	switch c {
 	case CrisisSuicide:
-		return strings.Contains(m, "0800-0113")
+		return strings.Contains(text, "0800-0113")
 	case CrisisViolence:
-		return strings.Contains(m, "0800-2000") || strings.Contains(m, "112")
+		return strings.Contains(text, "0800-2000") || strings.Contains(text, "112")
 	case CrisisDanger:
-		return strings.Contains(m, "112")
+		return strings.Contains(text, "112")
 	}
-	return t.Reason != ReasonNone
+	return reason != ReasonNone
+}
+
+// crisisRead is what became of one message: the hand-off reason (none for an
+// answer or refusal), the text the citizen reads, and whether a safety note was
+// added.
+type crisisRead struct {
+	reason HandoffReason
+	text   string
+	noted  bool
+}
+
+// crisisRead returns what the citizen reads for a triage t and its note.
+func readOf(t Triage, n crisisNote, noted bool) crisisRead {
+	r := crisisRead{reason: t.Reason, text: t.Message}
+	if noted {
+		r.text += "\n\n" + n.Text()
+		r.noted = true
+	}
+	return r
 }
 
 // crisisFigures are the figures of a labelled set.
 type crisisFigures struct {
-	emergencies, emergencyOK int // with the right numbers
-	distress, distressOK     int // handed off at all
-	info, infoHandedOff      int
-	perClass                 [numCrisisClasses][2]int // n, ok
+	emergencies, emergencyOK, emergencyHandedOff int // with the right numbers shown (hand-off or note); handed off as an emergency
+	distress, distressOK                         int // handed off at all
+	info, infoHandedOff, infoNoted               int
+	perClass                                     [numCrisisClasses][2]int // n, ok
 }
 
-// add counts one message of class want that triage decided as got. An
+// add counts one message of class want of which the citizen read got. An
 // information message counts as wrongly handed off when got's reason is not
-// allowed: any hand-off, or with allowed (the reason the rules alone gave)
-// any other.
-func (f *crisisFigures) add(want CrisisClass, got Triage, allowed HandoffReason) bool {
-	ok := crisisNumbersShown(want, got)
+// allowed: any hand-off, or with allowed (the reason the rules alone gave) any
+// other; it counts as noted when a safety note was added. It returns whether the
+// message was handled right: the numbers shown, a person for distress, no extra
+// hand-off for info (a note is no hand-off).
+func (f *crisisFigures) add(want CrisisClass, got crisisRead, allowed HandoffReason) bool {
+	ok := crisisNumbersShown(want, got.text, got.reason)
 	if want == CrisisInfo {
-		ok = got.Reason == allowed
+		ok = got.reason == allowed
 	}
 	f.perClass[want][0]++
 	if ok {
@@ -69,6 +90,9 @@ func (f *crisisFigures) add(want CrisisClass, got Triage, allowed HandoffReason)
 		if ok {
 			f.emergencyOK++
 		}
+		if got.reason.Emergency() {
+			f.emergencyHandedOff++
+		}
 	case want == CrisisDistress:
 		f.distress++
 		if ok {
@@ -78,6 +102,9 @@ func (f *crisisFigures) add(want CrisisClass, got Triage, allowed HandoffReason)
 		f.info++
 		if !ok {
 			f.infoHandedOff++
+		}
+		if got.noted {
+			f.infoNoted++
 		}
 	}
 	return ok
@@ -90,19 +117,25 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-func (f crisisFigures) emergencyRecall() float64 { return ratio(f.emergencyOK, f.emergencies) }
-func (f crisisFigures) distressRecall() float64  { return ratio(f.distressOK, f.distress) }
-func (f crisisFigures) infoHandoff() float64 {
-	if f.info == 0 {
+func share(a, b int) float64 {
+	if b == 0 {
 		return 0
 	}
-	return float64(f.infoHandedOff) / float64(f.info)
+	return float64(a) / float64(b)
 }
 
+func (f crisisFigures) emergencyRecall() float64  { return ratio(f.emergencyOK, f.emergencies) }
+func (f crisisFigures) emergencyHandoff() float64 { return share(f.emergencyHandedOff, f.emergencies) }
+func (f crisisFigures) distressRecall() float64   { return ratio(f.distressOK, f.distress) }
+func (f crisisFigures) infoHandoff() float64      { return share(f.infoHandedOff, f.info) }
+func (f crisisFigures) infoNote() float64         { return share(f.infoNoted, f.info) }
+
 func (f crisisFigures) String() string {
-	s := fmt.Sprintf("emergency recall %.3f (%d/%d), distress recall %.3f (%d/%d), info handed off %.3f (%d/%d)",
-		f.emergencyRecall(), f.emergencyOK, f.emergencies, f.distressRecall(), f.distressOK, f.distress,
-		f.infoHandoff(), f.infoHandedOff, f.info)
+	s := fmt.Sprintf("emergency numbers shown %.3f (%d/%d), emergency handed off %.3f (%d/%d), distress handed off %.3f (%d/%d), "+
+		"info handed off %.3f (%d/%d), info with a note %.3f (%d/%d)",
+		f.emergencyRecall(), f.emergencyOK, f.emergencies, f.emergencyHandoff(), f.emergencyHandedOff, f.emergencies,
+		f.distressRecall(), f.distressOK, f.distress,
+		f.infoHandoff(), f.infoHandedOff, f.info, f.infoNote(), f.infoNoted, f.info)
 	for c := range nClasses {
 		if n := f.perClass[c][0]; n > 0 {
 			s += fmt.Sprintf("; %s %d/%d", CrisisClass(c), f.perClass[c][1], n)
@@ -117,9 +150,12 @@ func (f crisisFigures) String() string {
 // thresholds with the highest emergency recall (the right numbers shown)
 // at which the detector hands off at most 5% of the information messages
 // the rules let through, with distress recall at least 0.95, and reports
-// the trade-off at other shares. DefaultCrisisThresholds are the ones it
-// found (answer/crisis/README.md); the test fails when they fall below the
-// floors, a few points under what they reached.
+// the trade-off at other shares. Then, with those hand-off thresholds, it
+// finds the unsure band (NoteSuicide, NoteEmergency) that shows the most
+// emergencies the right numbers, by hand-off or safety note, for each share of
+// information messages that may get a note. DefaultCrisisThresholds are the
+// ones it found (answer/crisis/README.md); the test fails when they fall below
+// the floors, a few points under what they reached.
 func TestCrisisCrossValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains the detector five times")
@@ -154,18 +190,23 @@ func TestCrisisCrossValidation(t *testing.T) {
 	for i, e := range examples {
 		labels[i], _ = ParseCrisisClass(e.Label)
 		rules[i] = h.Triage(e.Q, 0)
-		rulesOnly.add(labels[i], rules[i], ReasonNone)
+		rulesOnly.add(labels[i], readOf(rules[i], crisisNote{}, false), ReasonNone)
+	}
+	read := func(i int, th CrisisThresholds) crisisRead {
+		c, sc := scores[i].Decide(th)
+		got := crisisTriage(rules[i], c, sc, th)
+		n, noted := scores[i].note(th, got)
+		return readOf(got, n, noted)
 	}
 	figures := func(th CrisisThresholds) crisisFigures {
 		var f crisisFigures
 		for i := range examples {
-			c, sc := scores[i].Decide(th)
-			f.add(labels[i], crisisTriage(rules[i], c, sc, th), rules[i].Reason)
+			f.add(labels[i], read(i, th), rules[i].Reason)
 		}
 		return f
 	}
 	t.Logf("%d examples; rules alone: %v", len(examples), rulesOnly)
-	t.Log("with the detector (info handed off: only what the detector adds to the rules):")
+	t.Log("hand-off thresholds, no safety notes (info handed off: only what the detector adds to the rules):")
 
 	// For each share of information messages the detector may hand off,
 	// the thresholds with the most emergencies right and distress recall at
@@ -189,28 +230,60 @@ func TestCrisisCrossValidation(t *testing.T) {
 	}
 	for i, share := range shares {
 		if found[i] {
-			t.Logf("  info ≤ %.2f: %+v: %v", share, bestTh[i], bestF[i])
+			t.Logf("  info handed off ≤ %.2f: %+v: %v", share, bestTh[i], bestF[i])
+		}
+	}
+
+	// The unsure band: with the hand-off thresholds of DefaultCrisisThresholds,
+	// for each share of information messages that may get a safety note, the
+	// lower thresholds (steps of 0.01, under the hand-off ones) with the most
+	// emergencies shown the right numbers; between equals, the highest.
+	noteShares := []float64{0.03, 0.05, 0.08, 0.10, 0.15, 0.20}
+	bestBand := make([]CrisisThresholds, len(noteShares))
+	bestBandF := make([]crisisFigures, len(noteShares))
+	foundBand := make([]bool, len(noteShares))
+	hand := DefaultCrisisThresholds
+	hand.NoteSuicide, hand.NoteEmergency = 0, 0
+	for ns := int(hand.Suicide*100 + 0.5); ns >= 1; ns-- {
+		for ne := int(hand.Emergency*100 + 0.5); ne >= 1; ne-- {
+			th := hand
+			th.NoteSuicide, th.NoteEmergency = float64(ns)/100, float64(ne)/100
+			f := figures(th)
+			for i, share := range noteShares {
+				if f.infoNote() <= share && (!foundBand[i] || f.emergencyOK > bestBandF[i].emergencyOK) {
+					bestBand[i], bestBandF[i], foundBand[i] = th, f, true
+				}
+			}
+		}
+	}
+	t.Logf("no band %+v: %v", hand, figures(hand))
+	t.Log("with the unsure band (the right numbers: by hand-off or safety note):")
+	for i, share := range noteShares {
+		if foundBand[i] {
+			t.Logf("  info with a note ≤ %.2f: note suicide %.2f, emergency %.2f: %v", share,
+				bestBand[i].NoteSuicide, bestBand[i].NoteEmergency, bestBandF[i])
 		}
 	}
 	f := figures(DefaultCrisisThresholds)
 	t.Logf("DefaultCrisisThresholds %+v: %v", DefaultCrisisThresholds, f)
 	if testing.Verbose() {
 		for i := range examples {
-			c, sc := scores[i].Decide(DefaultCrisisThresholds)
-			got := crisisTriage(rules[i], c, sc, DefaultCrisisThresholds)
-			ok := crisisNumbersShown(labels[i], got)
+			got := read(i, DefaultCrisisThresholds)
+			ok := crisisNumbersShown(labels[i], got.text, got.reason)
 			if labels[i] == CrisisInfo {
-				ok = got.Reason == rules[i].Reason
+				ok = got.reason == rules[i].Reason && !got.noted
 			}
 			if !ok {
-				t.Logf("  %s → %q (%s %.2f, rules %q): %s", labels[i], got.Reason, c, sc, rules[i].Topic, examples[i].Q)
+				c, sc := scores[i].Decide(DefaultCrisisThresholds)
+				t.Logf("  %s → %q note %v (%s %.2f, P %.2f, rules %q): %s", labels[i], got.reason, got.noted, c, sc,
+					scores[i].P, rules[i].Topic, examples[i].Q)
 			}
 		}
 	}
-	const minEmergency, minDistress, maxInfo = 0.93, 0.94, 0.06
-	if f.emergencyRecall() < minEmergency || f.distressRecall() < minDistress || f.infoHandoff() > maxInfo {
-		t.Errorf("DefaultCrisisThresholds below the floors (emergency ≥ %.2f, distress ≥ %.2f, info ≤ %.2f): %v",
-			minEmergency, minDistress, maxInfo, f)
+	const minEmergency, minDistress, maxInfo, maxNote = 0.96, 0.94, 0.06, 0.06
+	if f.emergencyRecall() < minEmergency || f.distressRecall() < minDistress || f.infoHandoff() > maxInfo || f.infoNote() > maxNote {
+		t.Errorf("DefaultCrisisThresholds beyond the floors (emergency numbers ≥ %.2f, distress ≥ %.2f, info handed off ≤ %.2f, info with a note ≤ %.2f): %v",
+			minEmergency, minDistress, maxInfo, maxNote, f)
 	}
 }
 
@@ -239,6 +312,11 @@ func TestRulesTriage(t *testing.T) {
 		{"mijn dochter van 9 vertelde net dat haar opa aan haar zit als ze daar logeert", ReasonEmergencyViolence, ""},
 		// Information questions and ordinary requests stay as they are.
 		{"wat doet 113?", ReasonNone, ""},
+		// The name of the prevention is no rule, in English as in Dutch.
+		{"what does the suicide prevention line do?", ReasonNone, ""},
+		{"is there a suicide prevention line in the netherlands", ReasonNone, ""},
+		{"I am thinking about suicide", ReasonEmergencySuicide, TriageRules},
+		{"suicide prevention? I want to kill myself", ReasonEmergencySuicide, TriageRules},
 		{"hoe vraag ik een parkeervergunning aan", ReasonNone, ""},
 		{"en voor een kind?", ReasonNone, ""},
 		{"ik wil een medewerker spreken", ReasonRequest, TriageRules},
@@ -268,11 +346,11 @@ func TestRulesTriage(t *testing.T) {
 		})
 	}
 	// The answer says what decided, for the answer log and vraagbaak ask --json.
-	if a, ok := r.decide("er ligt een man op de stoep en hij reageert nergens op"); !ok || a.Outcome != Handoff ||
+	if a, _, ok := r.decide("er ligt een man op de stoep en hij reageert nergens op"); !ok || a.Outcome != Handoff ||
 		!strings.HasPrefix(a.HandoffSource, "detector danger 0.") || a.HandoffTopic != "detector_direct_gevaar" || !strings.Contains(a.Text, "112") {
 		t.Errorf("decide: %+v", a)
 	}
-	if a, _ := r.decide("Ik wil niet meer leven"); a.HandoffSource != "rules zelfdoding" {
+	if a, _, _ := r.decide("Ik wil niet meer leven"); a.HandoffSource != "rules zelfdoding" {
 		t.Errorf("decide by the rules: source %q", a.HandoffSource)
 	}
 	// The same question with a detector that finds nothing: the rules alone.
@@ -327,6 +405,7 @@ type crisisFloors struct {
 	MinEmergencyRecall float64 `json:"min_emergency_recall"`
 	MinDistressRecall  float64 `json:"min_distress_recall"`
 	MaxInfoHandoff     float64 `json:"max_info_handoff"`
+	MaxInfoNote        float64 `json:"max_info_note"` // information messages with a safety note; 0: not checked
 }
 
 // TestCrisisSets answers every labelled set in testdata/crisis (except
@@ -382,13 +461,22 @@ func TestCrisisSets(t *testing.T) {
 			var f crisisFigures
 			for _, e := range examples {
 				want, _ := ParseCrisisClass(e.Label)
-				a, _ := r.decide(e.Q)
-				var got Triage
+				// What the citizen reads: the hand-off or refusal decided before
+				// any search, or the answer the search gives, with the safety note.
+				a, note, _ := r.decide(e.Q)
+				got := crisisRead{text: a.Text, noted: a.SafetyNote != ""}
 				if a.Outcome == Handoff {
-					got = Triage{Reason: HandoffReason(a.HandoffReason), Message: a.Text}
+					got.reason = HandoffReason(a.HandoffReason)
 				}
-				if !f.add(want, got, ReasonNone) {
-					t.Logf("  %s → %q (%s, %s): %s", want, got.Reason, a.HandoffSource, cmpOr(a.RefusalReason, "answered"), e.Q)
+				if note != nil {
+					got = readOf(Triage{}, *note, true)
+				}
+				ok := f.add(want, got, ReasonNone)
+				if want == CrisisInfo && got.noted {
+					ok = false
+				}
+				if !ok {
+					t.Logf("  %s → %q note %v (%s, %s): %s", want, got.reason, got.noted, a.HandoffSource, cmpOr(a.RefusalReason, "answered"), e.Q)
 				}
 			}
 			t.Logf("%d messages: %v", len(examples), f)
@@ -400,6 +488,9 @@ func TestCrisisSets(t *testing.T) {
 			}
 			if f.infoHandoff() > fl.MaxInfoHandoff {
 				t.Errorf("information messages handed off %.3f > %.2f", f.infoHandoff(), fl.MaxInfoHandoff)
+			}
+			if fl.MaxInfoNote > 0 && f.infoNote() > fl.MaxInfoNote {
+				t.Errorf("information messages with a safety note %.3f > %.2f", f.infoNote(), fl.MaxInfoNote)
 			}
 		})
 	}

@@ -239,7 +239,8 @@ var redactionLabel = regexp.MustCompile(`\[([A-Z][A-Z_]*)\]`)
 
 // handoffTokens returns the tokens rules run on: the words of q, with
 // redaction labels as "<label>" tokens in place, "mn" and "m'n" as "mijn",
-// and the signals appended.
+// "suicide prevention" as the one word "suicideprevention" (as Dutch writes
+// "suicidepreventie"), and the signals appended.
 func handoffTokens(q string) []handoffToken {
 	var words []string
 	rest := q
@@ -258,6 +259,11 @@ func handoffTokens(q string) []handoffToken {
 			w = "mijn"
 		case w == "m" && i+1 < len(words) && words[i+1] == "n":
 			w = "mijn"
+			i++
+		case w == "suicide" && i+1 < len(words) && (words[i+1] == "prevention" || words[i+1] == "preventie"):
+			// The name of the prevention, one word as in Dutch ("suicidepreventie",
+			// "zelfmoordpreventie"): a topic, not a rule; the detector decides.
+			w = "suicide" + words[i+1]
 			i++
 		}
 		toks = append(toks, handoffToken{word: w, stem: dutch.Stem(w)})

@@ -97,9 +97,13 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	if s.rules.Guard == nil || s.rules.Handoff == nil || s.rules.Crisis == nil {
 		return Answer{}, question, errors.New("chat: ask: the service has no rules (Rules.Guard, Rules.Handoff and Rules.Crisis must be set)")
 	}
-	if a, ok := s.rules.decide(question); ok {
+	a, note, decided := s.rules.decide(question)
+	if decided {
 		if a.Outcome == Handoff && strings.HasPrefix(a.HandoffSource, TriageDetector) {
 			s.log.Info("triage", "source", a.HandoffSource, "reason", a.HandoffReason)
+		}
+		if a.SafetyNote != "" {
+			s.log.Info("safety note", "class", a.SafetyNote, "score", a.SafetyNoteScore)
 		}
 		a.Timings.Total = ms(time.Since(start))
 		return a, question, nil
@@ -115,11 +119,16 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)
 	}
 	retrieved := time.Now()
-	a := s.answer(ctx, search, hits, onDelta)
+	a = s.answer(ctx, search, hits, onDelta)
 	if a.Outcome == Refused && req.RecentFailures > 0 {
 		// The second question in a row without a reliable answer: a person takes over.
 		t := s.rules.Triage(question, req.RecentFailures+1)
 		a = handoff(t)
+	}
+	if note != nil {
+		// The detector was unsure: the numbers after the answer, streamed with it.
+		a = withNote(a, *note, onDelta)
+		s.log.Info("safety note", "class", a.SafetyNote, "score", a.SafetyNoteScore)
 	}
 	a.Passages = hits
 	a.Timings = Timings{Retrieval: ms(retrieved.Sub(start)), Answering: ms(time.Since(retrieved)), Total: ms(time.Since(start))}
@@ -129,18 +138,29 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 // decide returns the answer when the rules decide the question before any search:
 // emergencies first; then what the assistant must not do (help with fraud, write
 // letters in the municipality's name, …); then the other reasons for a person.
-func (r Rules) decide(question string) (Answer, bool) {
-	t := r.Triage(question, 0)
+//
+// When the crisis detector is unsure (the band of safetynote.go), the answer it
+// decides carries the safety note; for a question it leaves to the search it returns
+// the note to add to that answer (nil for none).
+func (r Rules) decide(question string) (Answer, *crisisNote, bool) {
+	t, n, noted := r.assess(question, 0)
 	if t.Reason.Emergency() {
-		return handoff(t), true
+		return handoff(t), nil, true
 	}
+	var a Answer
 	if refuse, reason := r.Guard.Refuse(question); refuse {
-		return Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}, true
+		a = Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
+	} else if t.Reason != ReasonNone {
+		a = handoff(t)
+	} else if noted {
+		return Answer{}, &n, false
+	} else {
+		return Answer{}, nil, false
 	}
-	if t.Reason != ReasonNone {
-		return handoff(t), true
+	if noted {
+		a = withNote(a, n, nil)
 	}
-	return Answer{}, false
+	return a, nil, true
 }
 
 // handoff is the answer that hands the conversation to a person.

@@ -171,7 +171,7 @@ func (w *worker) answer(q Message) bool {
 	// A hand-off says whether a person can come now, and a refusal offers one (or,
 	// when nobody can come, the call-back): never "no reliable answer" only.
 	var av availability
-	if ans.Outcome == answer.Handoff || ans.Outcome == answer.Refused {
+	if ans.Outcome == answer.Handoff || ans.Outcome == answer.Refused || ans.SafetyNote != "" {
 		av = s.availability(ctx, c.conv.Municipality)
 	}
 	if ans.Outcome == answer.Handoff {
@@ -196,7 +196,8 @@ func (w *worker) answer(q Message) bool {
 		w.failures = 0
 	}
 	out := answerMessage(q.ClientID, reply)
-	if ans.Outcome == answer.Refused {
+	if ans.Outcome == answer.Refused || ans.Outcome == answer.Answered && ans.SafetyNote != "" {
+		// A safety note offers a person as a refusal does ("Praat met een medewerker").
 		out.Offer = av.offer()
 	}
 	c.sendJSON(out)

@@ -51,8 +51,12 @@ type askOutput struct {
 	Readability   answer.Readability `json:"readability"`
 	HandoffReason string             `json:"handoff_reason"`
 	RefusalReason string             `json:"refusal_reason,omitempty"`
-	Answerer      string             `json:"answerer"`
-	Timings       answer.Timings     `json:"timings_ms"`
+	// SafetyNote is the emergency class whose numbers were added to the answer
+	// when the crisis detector was unsure ("suicide", "violence", "danger").
+	SafetyNote      string         `json:"safety_note,omitempty"`
+	SafetyNoteScore float64        `json:"safety_note_score,omitempty"`
+	Answerer        string         `json:"answerer"`
+	Timings         answer.Timings `json:"timings_ms"`
 }
 
 func cmdAsk(ctx context.Context, a *app, args []string) error {
@@ -86,7 +90,7 @@ func cmdAsk(ctx context.Context, a *app, args []string) error {
 	if *asJSON {
 		out := askOutput{Outcome: ans.Outcome, Answer: ans.Text, Citations: ans.Citations, Confidence: ans.Confidence,
 			Readability: ans.Readability, HandoffReason: ans.HandoffReason, RefusalReason: ans.RefusalReason,
-			Answerer: ans.Answerer, Timings: ans.Timings}
+			SafetyNote: ans.SafetyNote, SafetyNoteScore: ans.SafetyNoteScore, Answerer: ans.Answerer, Timings: ans.Timings}
 		if out.Citations == nil {
 			out.Citations = []answer.Citation{}
 		}

@@ -240,7 +240,8 @@ export class Transcript {
     if (sources) {
       node.appendChild(sources);
     }
-    if (m.outcome === "refused") {
+    if (m.outcome === "refused" || (m.outcome === "answered" && m.offer)) {
+      // An answer offers a person when it carries a safety note (the server sets offer).
       node.appendChild(this.offer(m.offer === "callback"));
     }
     if (answerID !== undefined && answerID !== null && (m.outcome === "answered" || m.outcome === "refused")) {
