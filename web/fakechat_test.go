@@ -19,6 +19,11 @@ const fakeToken = "tok-bloemendijk-1"
 const passportAnswer = "Een paspoort voor volwassenen kost 84,95 euro [1]. " +
 	"Kinderen betalen minder [2]. Lees ook [3]. <b>vet</b>"
 
+// safetyNote is the 113 note the real server adds when the crisis detector is
+// unsure (answer/safetynote.go).
+const safetyNote = "Gaat het niet goed met u? Praat erover met 113 Zelfmoordpreventie: bel 0800-0113 (gratis, dag en nacht) " +
+	"of chat op 113.nl. Bij direct gevaar: bel 112."
+
 var passportCitations = []map[string]any{
 	{"n": 1, "url": "https://www.bloemendijk.nl/paspoort#kosten", "title": "Paspoort aanvragen", "checked_at": "2026-11-22"},
 	{"n": 2, "url": "https://www.bloemendijk.nl/id-kaart", "title": `<img src=x onerror=alert(1)>`, "checked_at": "2026-03-05"},
@@ -30,6 +35,8 @@ var passportCitations = []map[string]any{
 //
 //	paspoort      answered, streamed in three pieces, with passportCitations
 //	stemadvies    refused, offering a person (or, when offline is set, the call-back)
+//	gewoon weg    answered with the 113 safety note after it, offering a person as a
+//	              refusal does (the crisis detector was unsure)
 //	zelfmoord     outcome handoff (an emergency); when offline is set, followed by the
 //	              offline hand-off with the call-back offer, as the real server does
 //	fout          an error (rate_limited) instead of an ack
@@ -271,7 +278,10 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 		return
 	}
 	reply, outcome, citations, reason := "Dit is het antwoord op uw vraag.", "answered", []map[string]any{}, ""
+	noted := false
 	switch {
+	case strings.Contains(text, "gewoon weg"):
+		reply, noted = "Een paspoort kost maximaal € 88,15.\n\n"+safetyNote, true
 	case strings.Contains(text, "paspoort"):
 		reply, citations = passportAnswer, passportCitations
 	case strings.Contains(text, "balie"):
@@ -298,7 +308,7 @@ func (f *fakeChat) question(c *fakeConn, id, text string) {
 	f.answerID++
 	answer = map[string]any{"type": "answer", "id": id, "answer_id": f.answerID, "seq": f.seq,
 		"outcome": outcome, "text": reply, "citations": citations, "handoff_reason": reason}
-	if outcome == "refused" {
+	if outcome == "refused" || noted {
 		answer["offer"] = map[bool]string{false: "agent", true: "callback"}[offline]
 	}
 	f.answers[id] = answer

@@ -63,6 +63,34 @@ func TestWidgetRefusalOffersAPerson(t *testing.T) {
 	}
 }
 
+// TestWidgetSafetyNoteOffersAPerson: an answer with the safety note shows the
+// note as a paragraph of its own and, under it, "Praat met een medewerker", as a
+// refusal does; an answer without one offers nothing.
+func TestWidgetSafetyNoteOffersAPerson(t *testing.T) {
+	t.Parallel()
+	srv, f := serve(t)
+	ctx := browser(t)
+	openWidget(t, ctx, srv.URL+"/")
+	last := qa(".vb-msg--bot") + `.at(-1)`
+	ask(t, ctx, "Wat kost een paspoort?")
+	browsertest.WaitFor(t, ctx, finalAnswers+` === 1`)
+	if n := browsertest.Eval[int](t, ctx, last+`.querySelectorAll(".vb-offer").length`); n != 0 {
+		t.Errorf("%d offers under an answer without a note", n)
+	}
+	ask(t, ctx, "wat kost een paspoort? ik wil eigenlijk gewoon weg")
+	browsertest.WaitFor(t, ctx, finalAnswers+` === 2`)
+	if got := browsertest.Eval[string](t, ctx, last+`.querySelector(".vb-offer")?.textContent ?? ""`); got != "Wilt u het liever aan een medewerker van de gemeente vragen?Praat met een medewerker" {
+		t.Errorf("offer under the answer with a note %q", got)
+	}
+	paras := browsertest.Eval[[]string](t, ctx, `[...`+last+`.querySelectorAll(".vb-msg__text")].map((e) => e.textContent)`)
+	if len(paras) == 0 || paras[len(paras)-1] != safetyNote {
+		t.Errorf("paragraphs %q, want the note as the last", paras)
+	}
+	browsertest.AssertAxe(t, ctx)
+	press(t, ctx, ".vb-offer__handoff")
+	f.waitMessages(t, "handoff.request", 1)
+}
+
 // TestWidgetEmergencyStaysInView: at 320x480 with reduced motion, the call-back offer
 // after an emergency answer appears below it without moving the numbers out of view:
 // the scroll happens at once, with nothing to wait for.
