@@ -179,6 +179,26 @@ func TestDemoCommand(t *testing.T) {
 			t.Errorf("%s: ask %q = %s, refusal %q, hand-off %q; want refusal %q, hand-off %q",
 				tc.name, question, got.Outcome, got.RefusalReason, got.HandoffReason, tc.refusal, tc.handoffReason)
 		}
+		if got.SafetyNote != "" {
+			t.Errorf("%s: a safety note on %q: %+v", tc.name, question, got)
+		}
+	}
+
+	// A question in the crisis detector's unsure band: the answer with the 113
+	// note, reported with its class and score, and no hand-off.
+	out.Reset()
+	unsure := "wat kost een paspoort? ik wil eigenlijk gewoon weg"
+	if err := run(context.Background(), []string{"ask", "--json", unsure}, env(map[string]string{"DATABASE_URL": db.URL}), &out, &errOut); err != nil {
+		t.Fatalf("ask: %v\n%s", err, errOut.String())
+	}
+	var got askOutput
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	th := answer.DefaultCrisisThresholds
+	if got.Outcome == answer.Handoff || got.SafetyNote != "suicide" || got.SafetyNoteScore < th.NoteSuicide || got.SafetyNoteScore >= th.Suicide ||
+		!strings.HasSuffix(got.Answer, "bel 0800-0113 (gratis, dag en nacht) of chat op 113.nl. Bij direct gevaar: bel 112.") {
+		t.Errorf("ask %q: %+v, want the 113 note without a hand-off", unsure, got)
 	}
 }
 
