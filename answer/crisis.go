@@ -61,11 +61,13 @@ type CrisisExample struct {
 
 // CrisisThresholds turn the detector's probabilities into a decision. They
 // were chosen by 5-fold cross-validation on the training data (see
-// answer/crisis/README.md and TestCrisisCrossValidation) so that the
-// emergencies are found with the right numbers at least 98% of the time and
-// distress at least 95%, with as few information questions handed off as
-// that allows. When the detector is unsure, the lower thresholds hand off:
-// a person, never a refusal.
+// answer/crisis/README.md and TestCrisisCrossValidation): the hand-off
+// thresholds for the most emergencies found at most 5% of the information
+// questions handed off, with distress at least 95%; below them, the unsure
+// band (NoteSuicide, NoteEmergency) for the most emergencies shown the right
+// numbers at most 5% of the information questions with a safety note. When
+// the detector is unsure, the citizen gets the numbers or a person, never
+// a refusal only.
 type CrisisThresholds struct {
 	Suicide   float64 // P(suicide) at which the 113 message is shown
 	Emergency float64 // P(suicide)+P(violence)+P(danger) at which an emergency message is shown
