@@ -47,6 +47,7 @@ type Answer struct {
 	Confidence    float64     `json:"confidence"`
 	Readability   Readability `json:"readability"`
 	RefusalReason string      `json:"refusal_reason,omitempty"`
+	RefusalSource string      `json:"refusal_source,omitempty"` // what decided a guard refusal: "rules", "classifier fraud 0.83"
 	HandoffReason string      `json:"handoff_reason"`
 	HandoffTopic  string      `json:"handoff_topic,omitempty"`  // the triage rule group, for staff
 	HandoffSource string      `json:"handoff_source,omitempty"` // what decided the hand-off: "rules zelfdoding", "detector suicide 0.87"

@@ -14,10 +14,13 @@ type Rules struct {
 	Guard   *GuardRules
 	Handoff *HandoffRules
 	Crisis  *CrisisDetector // recognises what the hand-off rules miss (crisis.go)
+	// GuardClassifier refuses what the guard rules miss (guardclf.go); nil:
+	// the rules alone.
+	GuardClassifier *GuardClassifier
 }
 
 // DefaultRules parses the embedded guard.txt and handoff.txt, with the crisis
-// detector learning from the embedded phrasings.
+// detector and the guard classifier learning from the embedded phrasings.
 func DefaultRules() (Rules, error) {
 	g, err := DefaultGuardRules()
 	if err != nil {
@@ -31,7 +34,11 @@ func DefaultRules() (Rules, error) {
 	if err != nil {
 		return Rules{}, err
 	}
-	return Rules{Guard: g, Handoff: h, Crisis: c}, nil
+	gc, err := NewGuardClassifier()
+	if err != nil {
+		return Rules{}, err
+	}
+	return Rules{Guard: g, Handoff: h, Crisis: c, GuardClassifier: gc}, nil
 }
 
 // Kinds of rule file, as DetectRuleKind names them.

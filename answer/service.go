@@ -99,8 +99,11 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	}
 	a, note, decided := s.rules.decide(question)
 	if decided {
-		if a.Outcome == Handoff && strings.HasPrefix(a.HandoffSource, TriageDetector) {
+		switch {
+		case a.Outcome == Handoff && strings.HasPrefix(a.HandoffSource, TriageDetector):
 			s.log.Info("triage", "source", a.HandoffSource, "reason", a.HandoffReason)
+		case a.Outcome == Refused && strings.HasPrefix(a.RefusalSource, GuardByClassifier):
+			s.log.Info("guard", "source", a.RefusalSource, "reason", a.RefusalReason)
 		}
 		if a.SafetyNote != "" {
 			s.log.Info("safety note", "class", a.SafetyNote, "score", a.SafetyNoteScore)
@@ -148,8 +151,9 @@ func (r Rules) decide(question string) (Answer, *crisisNote, bool) {
 		return handoff(t), nil, true
 	}
 	var a Answer
-	if refuse, reason := r.Guard.Refuse(question); refuse {
-		a = Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, Answerer: ExtractiveName}
+	if reason, source := r.guard(question); reason != "" {
+		a = Answer{Outcome: Refused, Text: RefusalMessage(reason), RefusalReason: reason, RefusalSource: source,
+			Answerer: ExtractiveName}
 	} else if t.Reason != ReasonNone {
 		a = handoff(t)
 	} else if noted {
@@ -161,6 +165,29 @@ func (r Rules) decide(question string) (Answer, *crisisNote, bool) {
 		a = withNote(a, n, nil)
 	}
 	return a, nil, true
+}
+
+// Sources of a guard refusal (Answer.RefusalSource, followed by the
+// classifier's reason and probability).
+const (
+	GuardByRules      = "rules"
+	GuardByClassifier = "classifier"
+)
+
+// guard returns the reason to refuse question and what decided it: the guard
+// rules first, then the guard classifier ("classifier fraud 0.83"); "" when
+// neither refuses.
+func (r Rules) guard(question string) (reason, source string) {
+	if refuse, reason := r.Guard.Refuse(question); refuse {
+		return reason, GuardByRules
+	}
+	if r.GuardClassifier == nil {
+		return "", ""
+	}
+	if refuse, reason, p := r.GuardClassifier.Refuse(question); refuse {
+		return reason, fmt.Sprintf("%s %s %.2f", GuardByClassifier, reason, p)
+	}
+	return "", ""
 }
 
 // handoff is the answer that hands the conversation to a person.

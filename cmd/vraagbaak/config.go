@@ -157,6 +157,11 @@ func (cfg *Config) loadRules(get func(k, def string) string) error {
 	if cfg.Rules.Crisis, err = answer.NewCrisisDetector(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	// So does the guard classifier, behind the guard rules (also a
+	// municipality's own guard file).
+	if cfg.Rules.GuardClassifier, err = answer.NewGuardClassifier(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
 	return nil
 }
 
