@@ -51,6 +51,12 @@ type askOutput struct {
 	Readability   answer.Readability `json:"readability"`
 	HandoffReason string             `json:"handoff_reason"`
 	RefusalReason string             `json:"refusal_reason,omitempty"`
+	// RefusalSource says what decided a guard refusal: "rules", or the guard
+	// classifier with its reason and probability ("classifier fraud 0.91");
+	// HandoffSource what decided a hand-off ("rules zelfdoding", "detector
+	// suicide 0.87").
+	RefusalSource string `json:"refusal_source,omitempty"`
+	HandoffSource string `json:"handoff_source,omitempty"`
 	// SafetyNote is the emergency class whose numbers were added to the answer
 	// when the crisis detector was unsure ("suicide", "violence", "danger").
 	SafetyNote      string         `json:"safety_note,omitempty"`
@@ -90,6 +96,7 @@ func cmdAsk(ctx context.Context, a *app, args []string) error {
 	if *asJSON {
 		out := askOutput{Outcome: ans.Outcome, Answer: ans.Text, Citations: ans.Citations, Confidence: ans.Confidence,
 			Readability: ans.Readability, HandoffReason: ans.HandoffReason, RefusalReason: ans.RefusalReason,
+			RefusalSource: ans.RefusalSource, HandoffSource: ans.HandoffSource,
 			SafetyNote: ans.SafetyNote, SafetyNoteScore: ans.SafetyNoteScore, Answerer: ans.Answerer, Timings: ans.Timings}
 		if out.Citations == nil {
 			out.Citations = []answer.Citation{}
