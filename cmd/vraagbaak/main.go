@@ -61,17 +61,18 @@ func main() {
 type command func(ctx context.Context, app *app, args []string) error
 
 var commands = map[string]command{
-	"migrate": cmdMigrate,
-	"ingest":  cmdIngest,
-	"reindex": cmdReindex,
-	"stats":   cmdStats,
-	"ask":     cmdAsk,
-	"eval":    cmdEval,
-	"demo":    cmdDemo,
-	"serve":   cmdServe,
-	"staff":   cmdStaff,
-	"load":    cmdLoad,
-	"rules":   cmdRules,
+	"migrate":  cmdMigrate,
+	"ingest":   cmdIngest,
+	"reindex":  cmdReindex,
+	"stats":    cmdStats,
+	"ask":      cmdAsk,
+	"eval":     cmdEval,
+	"demo":     cmdDemo,
+	"serve":    cmdServe,
+	"staff":    cmdStaff,
+	"load":     cmdLoad,
+	"rules":    cmdRules,
+	"realsite": cmdRealsite,
 }
 
 // app is what every command gets: the configuration, the logger and the output.
