@@ -135,3 +135,53 @@ func (e Expected) matches(h retrieval.Hit, sites Sites) bool {
 	u, err := url.Parse(h.URL)
 	return err == nil && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(e.Path, "/")
 }
+
+// Hosts maps the origin of a real site ("https://www.rijksoverheid.nl") to the origin of
+// the local copy that was crawled instead ("http://127.0.0.1:8093"), so that a golden
+// set can name a page by its real, canonical URL.
+type Hosts map[string]string
+
+// ParseHosts reads a host map written "REAL=LOCAL,REAL=LOCAL", as vraagbaak realsite
+// prints it. Each side is an origin: scheme and host, no path.
+func ParseHosts(s string) (Hosts, error) {
+	h := Hosts{}
+	for _, pair := range strings.Split(s, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		realOrigin, local, ok := strings.Cut(pair, "=")
+		if !ok {
+			return nil, fmt.Errorf("eval: host map %q: want REAL=LOCAL", pair)
+		}
+		for _, o := range []string{realOrigin, local} {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+				return nil, fmt.Errorf("eval: host map %q: %q is not an origin like https://www.example.nl", pair, o)
+			}
+		}
+		h[strings.TrimSuffix(realOrigin, "/")] = strings.TrimSuffix(local, "/")
+	}
+	return h, nil
+}
+
+// Local is e with its URL moved to the local copy of its site, when h has one; other
+// pages are returned as they are.
+func (h Hosts) Local(e Expected) Expected {
+	if e.URL == "" || len(h) == 0 {
+		return e
+	}
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return e
+	}
+	local, ok := h[u.Scheme+"://"+u.Host]
+	if !ok {
+		return e
+	}
+	e.URL = local + u.EscapedPath()
+	if u.RawQuery != "" {
+		e.URL += "?" + u.RawQuery
+	}
+	return e
+}

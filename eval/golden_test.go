@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vraagbaak/vraagbaak/retrieval"
 )
 
 func TestDeriveTopic(t *testing.T) {
@@ -91,6 +93,48 @@ func TestGoldenSetsLoad(t *testing.T) {
 		}
 		if len(qs) < 70 {
 			t.Errorf("%s: %d questions, want at least 70", f, len(qs))
+		}
+	}
+}
+
+// An expected page named by its real URL matches the page crawled from the local copy
+// of its site; site/path pages and URLs on other hosts are left alone.
+func TestHostsLocal(t *testing.T) {
+	t.Parallel()
+	hosts, err := ParseHosts("https://www.rijksoverheid.nl=http://127.0.0.1:8093, https://www.amsterdam.nl/=http://127.0.0.1:8094")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := Sites{"rijk": ""}
+	tests := []struct {
+		name string
+		e    Expected
+		hit  retrieval.Hit
+		want bool
+	}{
+		{"real URL on the local copy", Expected{URL: "https://www.rijksoverheid.nl/onderwerpen/x/vraag-en-antwoord/y"},
+			retrieval.Hit{URL: "http://127.0.0.1:8093/onderwerpen/x/vraag-en-antwoord/y"}, true},
+		{"trailing slash ignored", Expected{URL: "https://www.amsterdam.nl/belastingen-heffingen/ozb/"},
+			retrieval.Hit{URL: "http://127.0.0.1:8094/belastingen-heffingen/ozb"}, true},
+		{"other local site", Expected{URL: "https://www.amsterdam.nl/belastingen-heffingen/ozb/"},
+			retrieval.Hit{URL: "http://127.0.0.1:8093/belastingen-heffingen/ozb/"}, false},
+		{"other path", Expected{URL: "https://www.rijksoverheid.nl/onderwerpen/x"},
+			retrieval.Hit{URL: "http://127.0.0.1:8093/onderwerpen/y"}, false},
+		{"unmapped host stays real", Expected{URL: "https://www.utrecht.nl/afval"},
+			retrieval.Hit{URL: "https://www.utrecht.nl/afval"}, true},
+		{"site and path unchanged", Expected{Site: "rijk", Path: "/onderwerpen/x"},
+			retrieval.Hit{URL: "http://127.0.0.1:9999/onderwerpen/x"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := hosts.Local(tc.e).matches(tc.hit, sites); got != tc.want {
+				t.Errorf("matches = %v, want %v (local %s)", got, tc.want, hosts.Local(tc.e))
+			}
+		})
+	}
+	for _, bad := range []string{"https://www.rijksoverheid.nl", "www.x.nl=http://127.0.0.1:1", "https://a.nl/path=http://127.0.0.1:1"} {
+		if _, err := ParseHosts(bad); err == nil {
+			t.Errorf("ParseHosts(%q) = nil error", bad)
 		}
 	}
 }

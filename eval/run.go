@@ -23,6 +23,9 @@ type Runner struct {
 	Embed   retrieval.Embedder
 	Service *answer.Service
 	Sites   Sites
+	// Hosts maps the real sites an expected page's URL names to the local copies
+	// that were crawled instead (see Hosts); nil when the URLs are the crawled ones.
+	Hosts Hosts
 	// MinSupport is the MinSupport the Service was configured with; 0 means
 	// DefaultMinSupport. A citation or sentence is supported when its support
 	// reaches it.
@@ -94,7 +97,7 @@ func (r Runner) ranks(ctx context.Context, q Question, mode retrieval.Mode) ([]i
 	ranks := make([]int, len(q.Expected))
 	for j, e := range q.Expected {
 		for i, h := range hits {
-			if e.matches(h, r.Sites) {
+			if r.Hosts.Local(e).matches(h, r.Sites) {
 				ranks[j] = i + 1
 				break
 			}
@@ -172,7 +175,7 @@ func (r Runner) expected(q Question, a answer.Answer, citationURL string) bool {
 			continue
 		}
 		for _, e := range q.Expected {
-			if e.matches(h, r.Sites) {
+			if r.Hosts.Local(e).matches(h, r.Sites) {
 				return true
 			}
 		}

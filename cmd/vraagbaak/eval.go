@@ -14,7 +14,7 @@ import (
 	"github.com/vraagbaak/vraagbaak/internal/samplesite"
 )
 
-const evalUsage = `eval: usage: vraagbaak eval run --golden FILE [--out DIR] [--warm N] [--judge [--judge-model NAME]] [--builtin]
+const evalUsage = `eval: usage: vraagbaak eval run --golden FILE [--out DIR] [--warm N] [--hosts REAL=LOCAL,…] [--judge [--judge-model NAME]] [--builtin]
        vraagbaak eval compare OLD NEW [--fail-on-worse] [--tolerance 0.01]
        vraagbaak eval sample --by EMAIL [--since 7d] [--n 100] [--municipality GM0363] [--name NAME]
        vraagbaak eval round-report --round ID --by EMAIL`
@@ -46,12 +46,13 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 }
 
 func evalRun(ctx context.Context, a *app, args []string) error {
-	fs := newFlags(a, "eval run", "eval run --golden FILE [--out DIR] [--warm N] [--judge [--judge-model NAME]] [--builtin]")
+	fs := newFlags(a, "eval run", "eval run --golden FILE [--out DIR] [--warm N] [--hosts REAL=LOCAL,…] [--judge [--judge-model NAME]] [--builtin]")
 	golden := fs.String("golden", "eval/testdata/dev.jsonl", "golden question set (JSON Lines)")
 	out := fs.String("out", "", "directory to write result.json and report.html to")
 	warm := fs.Int("warm", 10, "questions asked once before measuring, so that timings are warm")
 	judge := fs.Bool("judge", false, "also have the language model of VRAAGBAAK_LLM judge every answer: faithfulness and answer relevance (slower, not deterministic)")
 	judgeModel := fs.String("judge-model", "", "with --judge: the model that judges, on the server of VRAAGBAAK_LLM (default VRAAGBAAK_LLM_MODEL, the model that may also write the answers)")
+	hostMap := fs.String("hosts", "", "REAL=LOCAL,…: expected pages named by URL on a real site (https://www.rijksoverheid.nl) are matched on its local copy (http://127.0.0.1:8093), as vraagbaak realsite prints")
 	builtin := fs.Bool("builtin", false, "answer with the built-in extractive answerer even when VRAAGBAAK_LLM is set (to have the model judge the built-in answers)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -64,6 +65,10 @@ func evalRun(ctx context.Context, a *app, args []string) error {
 	}
 	if *judge && a.cfg.LLM == "" {
 		return errors.New("eval run: --judge needs a language model: set VRAAGBAAK_LLM (ollama or openai), VRAAGBAAK_LLM_MODEL and, if needed, VRAAGBAAK_LLM_URL")
+	}
+	hosts, err := eval.ParseHosts(*hostMap)
+	if err != nil {
+		return err
 	}
 	qs, err := eval.LoadGolden(*golden)
 	if err != nil {
@@ -78,7 +83,7 @@ func evalRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := eval.Runner{Store: store, Embed: emb, Service: svc, Sites: sampleSites()}
+	r := eval.Runner{Store: store, Embed: emb, Service: svc, Sites: sampleSites(), Hosts: hosts}
 	if *judge {
 		if r.Judge, err = a.judge(*judgeModel); err != nil {
 			return err
