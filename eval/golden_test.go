@@ -138,3 +138,26 @@ func TestHostsLocal(t *testing.T) {
 		}
 	}
 }
+
+// The development set over the real pages names every page by its real URL on one of
+// the two sites vraagbaak realsite serves, so that --hosts can map it.
+func TestRealDevSet(t *testing.T) {
+	t.Parallel()
+	qs, err := LoadGolden("testdata/real_dev.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) < 20 {
+		t.Errorf("%d questions, want at least 20", len(qs))
+	}
+	for _, q := range qs {
+		for _, e := range q.Expected {
+			if !strings.HasPrefix(e.URL, "https://www.rijksoverheid.nl/onderwerpen/") && !strings.HasPrefix(e.URL, "https://www.amsterdam.nl/belastingen-heffingen/") {
+				t.Errorf("%s: expected page %s is not a real URL of the corpus's sites", q.ID, e)
+			}
+		}
+		if len(q.Expected) > 0 && strings.HasPrefix(q.Expected[0].URL, "https://www.amsterdam.nl/") != (q.Municipality == "GM0363") {
+			t.Errorf("%s: an Amsterdam page is expected exactly when the question is asked in Amsterdam (GM0363)", q.ID)
+		}
+	}
+}

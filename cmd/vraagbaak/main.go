@@ -39,6 +39,7 @@ Commands:
   demo      serve the bundled sample sites on loopback, crawl them, show a summary;
             with --serve ADDR, then run the chat service on ADDR for them
   rules     check guard and hand-off rule files before deploying them: rules check [--kind guard|handoff] FILE...
+  realsite  serve the shared corpus's real pages as local sites: realsite --corpus DIR [--port 8093] [--sources FILE]
   help      show this help
 
 Run "vraagbaak <command> -h" for a command's flags. Configuration comes from the
