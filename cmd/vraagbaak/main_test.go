@@ -316,6 +316,8 @@ func TestCommandErrors(t *testing.T) {
 		{args: []string{"ingest", "--sources", bad}, vars: map[string]string{"DATABASE_URL": "postgres://x@127.0.0.1:1/x"}, wantErr: "sources.yaml:3: sources[0] (x).scope"},
 		{args: []string{"migrate"}, wantErr: "DATABASE_URL is not set"},
 		{args: []string{"ingest", "--bogus"}, wantErr: "flag provided but not defined"},
+		{args: []string{"realsite", "--corpus", t.TempDir()}, wantErr: "realsite: no corpus"},
+		{args: []string{"eval", "run", "--hosts", "www.rijksoverheid.nl=127.0.0.1:8093"}, wantErr: "host map"},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer
