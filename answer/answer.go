@@ -40,18 +40,18 @@ type Readability struct {
 
 // Answer is the result for one question.
 type Answer struct {
-	Outcome       Outcome     `json:"outcome"`
-	Text          string      `json:"answer"` // sentences with [n] markers
-	Citations     []Citation  `json:"citations"`
-	Sentences     []Sentence  `json:"sentences"`
-	Confidence    float64     `json:"confidence"`
-	Readability   Readability `json:"readability"`
-	RefusalReason string      `json:"refusal_reason,omitempty"`
-	RefusalSource string      `json:"refusal_source,omitempty"` // what decided a guard refusal: "rules", "classifier fraud 0.83"
-	HandoffReason string      `json:"handoff_reason"`
-	HandoffTopic  string      `json:"handoff_topic,omitempty"`  // the triage rule group, for staff
-	HandoffSource string      `json:"handoff_source,omitempty"` // what decided the hand-off: "rules zelfdoding", "detector suicide 0.87"
-	Priority      int         `json:"priority,omitempty"`       // of a hand-off: 1 emergency … 5 complex
+	Outcome       Outcome       `json:"outcome"`
+	Text          string        `json:"answer"` // sentences with [n] markers
+	Citations     []Citation    `json:"citations"`
+	Sentences     []Sentence    `json:"sentences"`
+	Confidence    float64       `json:"confidence"`
+	Readability   Readability   `json:"readability"`
+	RefusalReason RefusalReason `json:"refusal_reason,omitempty"`
+	RefusalSource string        `json:"refusal_source,omitempty"` // what decided a guard refusal: "rules", "classifier fraud 0.83"
+	HandoffReason string        `json:"handoff_reason"`
+	HandoffTopic  string        `json:"handoff_topic,omitempty"`  // the triage rule group, for staff
+	HandoffSource string        `json:"handoff_source,omitempty"` // what decided the hand-off: "rules zelfdoding", "detector suicide 0.87"
+	Priority      int           `json:"priority,omitempty"`       // of a hand-off: 1 emergency … 5 complex
 	// SafetyNote is the emergency class ("suicide", "violence", "danger") whose
 	// numbers a safety note at the end of Text gives, "" for none: the crisis
 	// detector was unsure (safetynote.go). SafetyNoteScore is its probability.

@@ -476,7 +476,7 @@ func TestCrisisSets(t *testing.T) {
 					ok = false
 				}
 				if !ok {
-					t.Logf("  %s → %q note %v (%s, %s): %s", want, got.reason, got.noted, a.HandoffSource, cmpOr(a.RefusalReason, "answered"), e.Q)
+					t.Logf("  %s → %q note %v (%s, %s): %s", want, got.reason, got.noted, a.HandoffSource, cmpOr(string(a.RefusalReason), "answered"), e.Q)
 				}
 			}
 			t.Logf("%d messages: %v", len(examples), f)

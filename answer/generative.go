@@ -18,7 +18,7 @@ import (
 // ErrNoCitedAnswer means the language model answered "GEEN ANTWOORD" or wrote no
 // sentence citing one of the passages it was given; the caller falls back to the
 // built-in answerer.
-var ErrNoCitedAnswer = errors.New("chat: the model gave no answer with a valid citation")
+var ErrNoCitedAnswer = errors.New("answer: the model gave no answer with a valid citation")
 
 // ErrNotInPassages means the model wrote "GEEN ANTWOORD": it judged that the passages
 // do not answer the question. It is an ErrNoCitedAnswer too.
@@ -57,7 +57,7 @@ const noAnswer = "GEEN ANTWOORD"
 // sentences, "GEEN ANTWOORD") is handed on.
 func (g Generative) Draft(ctx context.Context, question string, passages []retrieval.Hit, onSentences func([]Sentence)) (Draft, error) {
 	if g.Generate == nil {
-		return Draft{}, fmt.Errorf("chat: generative answerer %q has no GenerateFunc", g.Name)
+		return Draft{}, fmt.Errorf("answer: generative answerer %q has no GenerateFunc", g.Name)
 	}
 	if len(passages) == 0 {
 		return Draft{}, ErrNoCitedAnswer
@@ -84,7 +84,7 @@ func (g Generative) Draft(ctx context.Context, question string, passages []retri
 	}
 	text, err := g.Generate(ctx, generativeSystem, generativeUser(question, passages), onDelta)
 	if err != nil {
-		return Draft{}, fmt.Errorf("chat: generative answer by %s: %w", g.Name, err)
+		return Draft{}, fmt.Errorf("answer: generative answer by %s: %w", g.Name, err)
 	}
 	sentences := citedSentences(text, len(passages))
 	if len(sentences) == 0 {

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"maps"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -34,9 +33,9 @@ type GuardRules struct {
 }
 
 // Refuse reports whether an official assistant must refuse question, and why.
-func (g *GuardRules) Refuse(question string) (refuse bool, reason string) {
-	reason, _ = g.match(question)
-	return reason != "", reason
+func (g *GuardRules) Refuse(question string) (refuse bool, reason RefusalReason) {
+	r, _ := g.match(question)
+	return r != "", RefusalReason(r)
 }
 
 // Summary describes the rules in one line: their sections and counts.
@@ -56,16 +55,16 @@ func (g *GuardRules) Summary() string {
 // question the guard refused for reason. Each message says honestly what the
 // assistant does not do and where to go instead. An unknown reason gets the
 // out_of_domain message.
-func RefusalMessage(reason string) string {
+func RefusalMessage(reason RefusalReason) string {
 	if m, ok := refusalMessages[reason]; ok {
 		return m
 	}
-	return refusalMessages["out_of_domain"]
+	return refusalMessages[RefusalOutOfDomain]
 }
 
 // refusalMessages are written at language level B1 (the tests check the
 // Flesch-Douma score) and address the citizen as "u".
-var refusalMessages = map[string]string{
+var refusalMessages = map[RefusalReason]string{
 	"out_of_domain": "Daar kan ik u niet mee helpen. " +
 		"Ik beantwoord alleen vragen over regelingen en diensten van de overheid en de gemeente. " +
 		"Voor andere vragen kunt u beter ergens anders zoeken.",
@@ -192,7 +191,7 @@ func ParseGuardRules(file string, src []byte) (*GuardRules, error) {
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			reason := strings.TrimSpace(line[1 : len(line)-1])
 			written, skip = map[string]pos{}, true
-			switch _, known := refusalMessages[reason]; {
+			switch _, known := refusalMessages[RefusalReason(reason)]; {
 			case !isReason(reason):
 				errs.add(n, "reason %q is not a snake_case code", reason)
 			case seen[reason] > 0:
@@ -262,7 +261,12 @@ func ParseGuardRules(file string, src []byte) (*GuardRules, error) {
 
 // guardReasons returns the reasons that have a refusal message, sorted.
 func guardReasons() []string {
-	return slices.Sorted(maps.Keys(refusalMessages))
+	var names []string
+	for r := range refusalMessages {
+		names = append(names, string(r))
+	}
+	slices.Sort(names)
+	return names
 }
 
 // guardGap is what "..." in a pattern stands for: up to five other words.

@@ -37,7 +37,7 @@ func TestGuardLexicon(t *testing.T) {
 	var got []string
 	for _, r := range defaultGuard(t).rules {
 		got = append(got, r.reason)
-		if _, ok := refusalMessages[r.reason]; !ok {
+		if _, ok := refusalMessages[RefusalReason(r.reason)]; !ok {
 			t.Errorf("reason %q in guard.txt has no refusal message", r.reason)
 		}
 	}
@@ -107,7 +107,7 @@ func TestParseGuardRulesCountsAndUses(t *testing.T) {
 	if got, want := g.Summary(), "guard rules: 2 sections, 2 patterns, 1 exceptions (fraud 2, out_of_domain 1)"; got != want {
 		t.Errorf("Summary() = %q, want %q", got, want)
 	}
-	for q, want := range map[string]string{"Hoe kan ik zwart werken?": "fraud", "Waar meld ik zwart werken?": "", "Wie won het voetbal?": "out_of_domain", "Wordt het morgen mooi weer?": ""} {
+	for q, want := range map[string]RefusalReason{"Hoe kan ik zwart werken?": "fraud", "Waar meld ik zwart werken?": "", "Wie won het voetbal?": "out_of_domain", "Wordt het morgen mooi weer?": ""} {
 		if _, got := g.Refuse(q); got != want {
 			t.Errorf("Refuse(%q) = %q, want %q", q, got, want)
 		}
@@ -158,7 +158,8 @@ func TestGuardExceptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		text, want string
+		text string
+		want RefusalReason
 	}{
 		{"Wie heeft de wedstrijd gewonnen?", "out_of_domain"},
 		{"Wie heeft de verkiezingen gewonnen?", "voting_advice"}, // the exception only stops section out_of_domain
@@ -327,7 +328,7 @@ func readGuardCases(t *testing.T, path string) []guardCase {
 		if c.Refuse != (c.Reason != "") {
 			t.Fatalf("%s:%d: refuse=%v with reason %q", path, n, c.Refuse, c.Reason)
 		}
-		if _, ok := refusalMessages[c.Reason]; c.Refuse && !ok {
+		if _, ok := refusalMessages[RefusalReason(c.Reason)]; c.Refuse && !ok {
 			t.Fatalf("%s:%d: unknown reason %q", path, n, c.Reason)
 		}
 		if !c.Refuse {
@@ -348,7 +349,7 @@ func TestGuard(t *testing.T) {
 	tests := []struct {
 		q      string
 		refuse bool
-		reason string
+		reason RefusalReason
 	}{
 		{"Wordt het morgen mooi weer?", true, "out_of_domain"},
 		{"Kan ik mijn paspoort weer aanvragen?", false, ""},
@@ -390,9 +391,9 @@ func TestGuard(t *testing.T) {
 }
 
 func TestRefusalMessage(t *testing.T) {
-	reasons := []string{"out_of_domain", "voting_advice", "fill_in_for_citizen", "write_letter", "prompt_injection", "fraud", "discrimination"}
+	reasons := []RefusalReason{"out_of_domain", "voting_advice", "fill_in_for_citizen", "write_letter", "prompt_injection", "fraud", "discrimination"}
 	for _, reason := range reasons {
-		t.Run(reason, func(t *testing.T) {
+		t.Run(string(reason), func(t *testing.T) {
 			m := RefusalMessage(reason)
 			if m == "" {
 				t.Fatal("empty message")

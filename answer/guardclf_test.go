@@ -154,11 +154,13 @@ func TestGuardClassifierCrossValidation(t *testing.T) {
 	examples, scores := own, allScores[:len(own)]
 	rulesReason := make([]string, len(examples))
 	for i, e := range examples {
-		_, rulesReason[i] = rules.Refuse(e.Q)
+		_, r := rules.Refuse(e.Q)
+		rulesReason[i] = string(r)
 	}
 	crisisReason := make([]string, len(crisis))
 	for i, e := range crisis {
-		_, crisisReason[i] = rules.Refuse(e.Q)
+		_, r := rules.Refuse(e.Q)
+		crisisReason[i] = string(r)
 	}
 	defer func() {
 		g := tallyGuard(crisis, crisisReason, allScores[len(own):], DefaultGuardThresholds)
@@ -223,7 +225,7 @@ func TestGuardLookAlikes(t *testing.T) {
 			a, _, decided := r.decide(tt.q)
 			got := ""
 			if decided && a.Outcome == Refused {
-				got = a.RefusalReason
+				got = string(a.RefusalReason)
 			}
 			if got != tt.reason {
 				t.Errorf("decide(%q) = %q (%s), want %q", tt.q, got, a.RefusalSource, tt.reason)
@@ -249,7 +251,7 @@ func TestGuardRefusalSource(t *testing.T) {
 	a, _, ok = r.decide(q)
 	_, reason, p := clf.Refuse(q)
 	want := fmt.Sprintf("classifier %s %.2f", reason, p)
-	if !ok || a.Outcome != Refused || a.RefusalReason != reason || a.RefusalSource != want || reason != "discrimination" {
+	if !ok || a.Outcome != Refused || string(a.RefusalReason) != reason || a.RefusalSource != want || reason != "discrimination" {
 		t.Errorf("classifier refusal: %v %s %q (%s), want discrimination (%s)", ok, a.Outcome, a.RefusalReason, a.RefusalSource, want)
 	}
 	// Without the classifier the rules decide alone.

@@ -19,6 +19,14 @@ type Rules struct {
 	GuardClassifier *GuardClassifier
 }
 
+// check reports a rule set that is missing one of its parts.
+func (r Rules) check() error {
+	if r.Guard == nil || r.Handoff == nil || r.Crisis == nil {
+		return errors.New("incomplete rules (Rules.Guard, Rules.Handoff and Rules.Crisis must be set)")
+	}
+	return nil
+}
+
 // DefaultRules parses the embedded guard.txt and handoff.txt, with the crisis
 // detector and the guard classifier learning from the embedded phrasings.
 func DefaultRules() (Rules, error) {

@@ -38,12 +38,23 @@ func TestDefaultRules(t *testing.T) {
 	}
 }
 
-// A service without rules refuses to answer rather than answer unguarded.
+// A service without all its rules is not built, and one built otherwise refuses to
+// answer rather than answer unguarded.
 func TestServiceWithoutRules(t *testing.T) {
 	for _, rules := range []Rules{{}, {Guard: defaultGuard(t)}, {Handoff: defaultHandoff(t)}, {Guard: defaultGuard(t), Handoff: defaultHandoff(t)}} {
-		_, _, err := (&Service{rules: rules}).Answer(context.Background(), Request{Question: "ik wil niet meer leven"}, nil)
-		if err == nil || !strings.Contains(err.Error(), "no rules") {
-			t.Errorf("Answer with rules %+v: err = %v, want one saying there are no rules", rules, err)
+		if svc, err := NewService(nil, nil, nil, nil, rules, Config{}, nil); err == nil || svc != nil || !strings.Contains(err.Error(), "incomplete rules") {
+			t.Errorf("NewService with rules %+v = %v, %v; want an error saying the rules are incomplete", rules, svc, err)
 		}
+		_, _, err := (&Service{rules: rules}).Answer(context.Background(), Request{Question: "ik wil niet meer leven"}, nil)
+		if err == nil || !strings.Contains(err.Error(), "incomplete rules") {
+			t.Errorf("Answer with rules %+v: err = %v, want one saying the rules are incomplete", rules, err)
+		}
+	}
+	all, err := DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc, err := NewService(nil, nil, nil, nil, all, Config{}, nil); err != nil || svc == nil {
+		t.Errorf("NewService with the default rules = %v, %v", svc, err)
 	}
 }

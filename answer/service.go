@@ -50,11 +50,15 @@ type Service struct {
 	log        *slog.Logger
 }
 
-// NewService returns a Service that applies rules (both must be set) to every
-// question. generative may be nil. terms are the term counts the answerer uses when
+// NewService returns a Service that applies rules to every question; it fails
+// when one of them is missing (the rule files are parsed and checked before, see
+// Rules). generative may be nil. terms are the term counts the answerer uses when
 // the store cannot give its current ones (see retrieval.Store.CurrentTermStats,
 // which follow every ingest).
-func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retrieval.TermStats, generative *Generative, rules Rules, cfg Config, log *slog.Logger) *Service {
+func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retrieval.TermStats, generative *Generative, rules Rules, cfg Config, log *slog.Logger) (*Service, error) {
+	if err := rules.check(); err != nil {
+		return nil, fmt.Errorf("answer: new service: %w", err)
+	}
 	return &Service{
 		store:      store,
 		embed:      embed,
@@ -63,7 +67,7 @@ func NewService(store *retrieval.Store, embed retrieval.Embedder, terms *retriev
 		rules:      rules,
 		cfg:        cfg.withDefaults(),
 		log:        log,
-	}
+	}, nil
 }
 
 // Request is a question in its conversation.
@@ -94,8 +98,8 @@ func (s *Service) Ask(ctx context.Context, question, municipality string, onDelt
 func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string)) (Answer, string, error) {
 	start := time.Now()
 	question := strings.TrimSpace(req.Question)
-	if s.rules.Guard == nil || s.rules.Handoff == nil || s.rules.Crisis == nil {
-		return Answer{}, question, errors.New("chat: ask: the service has no rules (Rules.Guard, Rules.Handoff and Rules.Crisis must be set)")
+	if err := s.rules.check(); err != nil {
+		return Answer{}, question, fmt.Errorf("answer: ask: %w", err)
 	}
 	a, note, decided := s.rules.decide(question)
 	if decided {
@@ -115,11 +119,11 @@ func (s *Service) Answer(ctx context.Context, req Request, onDelta func(string))
 	// that the answerer reads the question the search ran.
 	search, err := s.store.Correct(ctx, SearchText(question, req.Previous))
 	if err != nil {
-		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)
+		return Answer{}, search, fmt.Errorf("answer: ask: %w", err)
 	}
 	hits, err := s.store.Search(ctx, s.embed, retrieval.Query{Text: search, Corrected: true, Municipality: req.Municipality, Limit: s.cfg.Passages})
 	if err != nil {
-		return Answer{}, search, fmt.Errorf("chat: ask: %w", err)
+		return Answer{}, search, fmt.Errorf("answer: ask: %w", err)
 	}
 	retrieved := time.Now()
 	a = s.answer(ctx, search, hits, onDelta)
@@ -177,7 +181,7 @@ const (
 // guard returns the reason to refuse question and what decided it: the guard
 // rules first, then the guard classifier ("classifier fraud 0.83"); "" when
 // neither refuses.
-func (r Rules) guard(question string) (reason, source string) {
+func (r Rules) guard(question string) (reason RefusalReason, source string) {
 	if refuse, reason := r.Guard.Refuse(question); refuse {
 		return reason, GuardByRules
 	}
@@ -185,7 +189,7 @@ func (r Rules) guard(question string) (reason, source string) {
 		return "", ""
 	}
 	if refuse, reason, p := r.GuardClassifier.Refuse(question); refuse {
-		return reason, fmt.Sprintf("%s %s %.2f", GuardByClassifier, reason, p)
+		return RefusalReason(reason), fmt.Sprintf("%s %s %.2f", GuardByClassifier, reason, p)
 	}
 	return "", ""
 }
@@ -200,11 +204,7 @@ func handoff(t Triage) Answer {
 // complexity: refused because nothing reliable was found (not because the question
 // was outside the assistant's task).
 func (a Answer) Failed() bool {
-	switch a.RefusalReason {
-	case "no_passages", "unsupported", "low_confidence", "off_topic", "not_in_passages":
-		return a.Outcome == Refused
-	}
-	return false
+	return a.Outcome == Refused && a.RefusalReason.NotFound()
 }
 
 // answer turns the passages into a checked answer, or a refusal.
@@ -214,11 +214,11 @@ func (a Answer) Failed() bool {
 // (dutch.Official: "gejat" becomes "gestolen") with the passages.
 func (s *Service) answer(ctx context.Context, question string, hits []retrieval.Hit, onDelta func(string)) Answer {
 	asked := dutch.Official(question)
-	refused := func(reason string) Answer {
+	refused := func(reason RefusalReason) Answer {
 		return Answer{Outcome: Refused, Text: NoAnswerMessage, RefusalReason: reason, Answerer: ExtractiveName}
 	}
 	if len(hits) == 0 {
-		return refused("no_passages")
+		return refused(RefusalNoPassages)
 	}
 	// The term counts as of the index's last refresh: an ingest may have added pages
 	// since the service started.
@@ -248,7 +248,7 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		case errors.Is(err, ErrNotInPassages):
 			// The model read the passages and found no answer in them: the built-in
 			// answerer would only find a sentence that shares words, a guess.
-			r := refused("not_in_passages")
+			r := refused(RefusalNotInPassages)
 			r.Answerer = s.generative.Name
 			return r
 		case !errors.Is(err, ErrNoCitedAnswer):
@@ -263,12 +263,12 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 		var err error
 		if d, err = x.Draft(ctx, asked, hits); err != nil {
 			s.log.Warn("extractive answerer failed", "err", err)
-			return refused("answerer_error")
+			return refused(RefusalAnswererError)
 		}
 		kept = s.check(d, hits)
 	}
 	if len(kept) == 0 {
-		return refused("unsupported")
+		return refused(RefusalUnsupported)
 	}
 	conf, reason := s.decide(asked, question, kept, hits, x.Terms)
 	if reason != "" {
@@ -290,13 +290,13 @@ func (s *Service) answer(ctx context.Context, question string, hits []retrieval.
 // decide is what makes checked sentences an answer rather than a refusal: their
 // confidence, and that they are on the question's topic. It returns the confidence
 // and the refusal reason, "" for an answer.
-func (s *Service) decide(asked, question string, kept []Sentence, hits []retrieval.Hit, ts *retrieval.TermStats) (float64, string) {
+func (s *Service) decide(asked, question string, kept []Sentence, hits []retrieval.Hit, ts *retrieval.TermStats) (float64, RefusalReason) {
 	c := confidence(asked, kept, hits, ts)
 	if c < s.cfg.MinConfidence {
-		return c, "low_confidence"
+		return c, RefusalLowConfidence
 	}
 	if offTopic(question, kept, hits, ts) {
-		return c, "off_topic"
+		return c, RefusalOffTopic
 	}
 	return c, ""
 }

@@ -28,7 +28,7 @@ func TestAsk(t *testing.T) {
 		outcome                answer.Outcome
 		firstURL               string
 		contains, lacks        string
-		reason                 string
+		reason                 answer.RefusalReason
 	}{
 		{question: "wat kost een paspoort", outcome: answer.Answered, firstURL: "https://rijk.example/paspoort-kosten#tarieven-2026", contains: "88,15"},
 		{question: "paspoord kwijt wat nu", outcome: answer.Answered, firstURL: "https://rijk.example/paspoort-kwijt#in-nederland", contains: "gemeente"},

@@ -26,9 +26,9 @@ func TestStreamingChecksEverySentence(t *testing.T) {
 		text    string
 		wait    bool // the model waits after its second sentence until the first delta came
 		outcome answer.Outcome
-		reason  string   // of a refusal
-		want    []string // the deltas
-		never   string   // in no delta and not in the answer
+		reason  answer.RefusalReason // of a refusal
+		want    []string             // the deltas
+		never   string               // in no delta and not in the answer
 	}{
 		{
 			name: "a good answer in small pieces", text: good, wait: true, outcome: answer.Answered,

@@ -351,7 +351,7 @@ func insertAnswer(ctx context.Context, q querier, e LogEntry) (int64, error) {
 		RETURNING id`,
 		e.ConversationID, e.Municipality, e.Question, e.SearchText, jsonArg(passages),
 		a.Text, jsonArg(cites), jsonArg(sentences), string(a.Outcome), a.Confidence, fd, asw, a.Answerer,
-		a.RefusalReason, a.HandoffReason, jsonArg(redactions), jsonArg(a.Timings)).Scan(&id)
+		string(a.RefusalReason), a.HandoffReason, jsonArg(redactions), jsonArg(a.Timings)).Scan(&id)
 	return id, err
 }
 

@@ -59,7 +59,11 @@ func index(t *testing.T) (*retrieval.Store, retrieval.Embedder, *answer.Service)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store, vecs.Embedder, answer.NewService(store, vecs.Embedder, terms, nil, rules, answer.Config{}, log)
+	svc, err := answer.NewService(store, vecs.Embedder, terms, nil, rules, answer.Config{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, vecs.Embedder, svc
 }
 
 func sites() eval.Sites {

@@ -56,23 +56,23 @@ type QuestionResult struct {
 	Outcome       answer.Outcome `json:"outcome"`
 	// Ranks holds, per retrieval mode ("hybrid", "text", "vector"), the rank (1–10)
 	// of each expected page in ExpectedPages order; 0 is not in the first ten.
-	Ranks              map[string][]int `json:"ranks,omitempty"`
-	Answer             string           `json:"answer"`
-	Answerer           string           `json:"answerer"`
-	RefusalReason      string           `json:"refusal_reason,omitempty"`
-	Confidence         float64          `json:"confidence"`
-	Citations          []CitedPage      `json:"citations"`
-	FirstCitationRight bool             `json:"first_citation_right"`
-	Sentences          int              `json:"sentences"`
-	GroundedSentences  int              `json:"grounded_sentences"` // sentences whose cited passage supports them
-	KeyFacts           []string         `json:"key_facts"`
-	KeyFactsFound      []string         `json:"key_facts_found"`
-	FleschDouma        float64          `json:"flesch_douma"`
-	SentenceWords      float64          `json:"avg_sentence_words"`
-	B1                 bool             `json:"b1"`
-	RetrievalMs        float64          `json:"retrieval_ms"`
-	AnsweringMs        float64          `json:"answering_ms"`
-	TotalMs            float64          `json:"total_ms"`
+	Ranks              map[string][]int     `json:"ranks,omitempty"`
+	Answer             string               `json:"answer"`
+	Answerer           string               `json:"answerer"`
+	RefusalReason      answer.RefusalReason `json:"refusal_reason,omitempty"`
+	Confidence         float64              `json:"confidence"`
+	Citations          []CitedPage          `json:"citations"`
+	FirstCitationRight bool                 `json:"first_citation_right"`
+	Sentences          int                  `json:"sentences"`
+	GroundedSentences  int                  `json:"grounded_sentences"` // sentences whose cited passage supports them
+	KeyFacts           []string             `json:"key_facts"`
+	KeyFactsFound      []string             `json:"key_facts_found"`
+	FleschDouma        float64              `json:"flesch_douma"`
+	SentenceWords      float64              `json:"avg_sentence_words"`
+	B1                 bool                 `json:"b1"`
+	RetrievalMs        float64              `json:"retrieval_ms"`
+	AnsweringMs        float64              `json:"answering_ms"`
+	TotalMs            float64              `json:"total_ms"`
 	// Judgement is the model's judgement of an answered question, nil when the run
 	// had no judge.
 	Judgement *Judgement `json:"judgement,omitempty"`

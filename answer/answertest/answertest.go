@@ -131,7 +131,11 @@ func NewService(t testing.TB, gen *answer.Generative) (*answer.Service, *retriev
 	if err != nil {
 		t.Fatal(err)
 	}
-	return answer.NewService(store, model, terms, gen, rules, answer.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))), store, db
+	svc, err := answer.NewService(store, model, terms, gen, rules, answer.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, store, db
 }
 
 // Script is what a scripted model server writes for one request: the pieces of

@@ -39,18 +39,22 @@ func (a *app) chatService(ctx context.Context, store *retrieval.Store, useModel 
 		}
 		gen = &answer.Generative{Generate: m.Generate, Name: m.Name}
 	}
-	return answer.NewService(store, vecs.Embedder, terms, gen, a.cfg.Rules, answer.Config{}, a.log), vecs.Embedder, nil
+	svc, err := answer.NewService(store, vecs.Embedder, terms, gen, a.cfg.Rules, answer.Config{}, a.log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc, vecs.Embedder, nil
 }
 
 // askOutput is the JSON `ask --json` prints: exactly one object.
 type askOutput struct {
-	Outcome       answer.Outcome     `json:"outcome"`
-	Answer        string             `json:"answer"`
-	Citations     []answer.Citation  `json:"citations"`
-	Confidence    float64            `json:"confidence"`
-	Readability   answer.Readability `json:"readability"`
-	HandoffReason string             `json:"handoff_reason"`
-	RefusalReason string             `json:"refusal_reason,omitempty"`
+	Outcome       answer.Outcome       `json:"outcome"`
+	Answer        string               `json:"answer"`
+	Citations     []answer.Citation    `json:"citations"`
+	Confidence    float64              `json:"confidence"`
+	Readability   answer.Readability   `json:"readability"`
+	HandoffReason string               `json:"handoff_reason"`
+	RefusalReason answer.RefusalReason `json:"refusal_reason,omitempty"`
 	// RefusalSource says what decided a guard refusal: "rules", or the guard
 	// classifier with its reason and probability ("classifier fraud 0.91");
 	// HandoffSource what decided a hand-off ("rules zelfdoding", "detector

@@ -179,7 +179,7 @@ func TestDemoCommand(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 			t.Fatalf("%s: %v\n%s", tc.name, err, out.String())
 		}
-		if got.RefusalReason != tc.refusal || got.HandoffReason != tc.handoffReason {
+		if string(got.RefusalReason) != tc.refusal || got.HandoffReason != tc.handoffReason {
 			t.Errorf("%s: ask %q = %s, refusal %q, hand-off %q; want refusal %q, hand-off %q",
 				tc.name, tc.question, got.Outcome, got.RefusalReason, got.HandoffReason, tc.refusal, tc.handoffReason)
 		}
