@@ -386,7 +386,8 @@ func (r *crawl) page(ctx context.Context, it item, resp *response, f retrieval.F
 		return nil
 	}
 	text := p.Text()
-	sum := sha256.Sum256([]byte(p.Title + "\x00" + text))
+	// The kind is in the hash, so that a page stored before it was decided is stored again.
+	sum := sha256.Sum256([]byte(p.Title + "\x00" + string(p.Kind) + "\x00" + text))
 	hash := sum[:]
 	stored, err := c.store.StoredHash(ctx, canonical)
 	switch {
@@ -402,7 +403,10 @@ func (r *crawl) page(ctx context.Context, it item, resp *response, f retrieval.F
 	isNew := err != nil
 
 	parts := extract.Split(p, c.cfg.Chunk)
-	if len(parts) == 0 {
+	if p.Kind == extract.KindOverview {
+		// Followed for its links above, stored to know it, never searched nor cited.
+		parts = nil
+	} else if len(parts) == 0 {
 		r.stats.skip("no content")
 		return nil
 	}
@@ -415,10 +419,11 @@ func (r *crawl) page(ctx context.Context, it item, resp *response, f retrieval.F
 			Headings: strings.Join(part.Headings, retrieval.HeadingSeparator),
 			Anchor:   part.Anchor,
 			Body:     part.Text,
+			Lead:     part.Lead,
 		}
 		texts[i] = retrieval.EmbedText(chunks[i].Title, chunks[i].Headings, chunks[i].Body)
 	}
-	if c.embed != nil {
+	if c.embed != nil && len(texts) > 0 {
 		vecs, err := c.embed.EmbedDocuments(ctx, texts)
 		if err != nil {
 			return r.fail(it, "embedding", err)
@@ -433,6 +438,7 @@ func (r *crawl) page(ctx context.Context, it item, resp *response, f retrieval.F
 		Source:       r.rsrc,
 		URL:          canonical,
 		Title:        p.Title,
+		Kind:         string(p.Kind),
 		ModifiedAt:   p.Modified,
 		FetchedAt:    time.Now(),
 		ETag:         resp.ETag,

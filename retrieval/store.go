@@ -50,10 +50,13 @@ func (s *Store) SaveSource(ctx context.Context, src Source) (int64, error) {
 
 // Document is one page, identified by its canonical URL.
 type Document struct {
-	ID           int64
-	Source       Source
-	URL          string // canonical URL
-	Title        string
+	ID     int64
+	Source Source
+	URL    string // canonical URL
+	Title  string
+	// Kind is the page kind ingest decided: question, product, overview, news or other
+	// ("" is other). An overview page is stored without chunks: never searched, never cited.
+	Kind         string
 	ModifiedAt   time.Time // the page's own date; zero if it states none
 	FetchedAt    time.Time
 	ETag         string
@@ -68,8 +71,12 @@ type Chunk struct {
 	Headings  string // heading path joined with HeadingSeparator
 	Anchor    string
 	Body      string
+	Lead      bool      // holds the lead answer of a question page
 	Embedding []float32 // nil leaves it to be embedded later
 }
+
+// KindOverview is the kind of a page that is mostly links to other pages.
+const KindOverview = "overview"
 
 // Fetch is what the crawler learnt about one address: the response's validators for
 // the next conditional GET and its status.
@@ -119,18 +126,25 @@ func (s *Store) StoredHash(ctx context.Context, canonical string) ([]byte, error
 
 // SaveDocument stores a new or changed document with its chunks in one transaction:
 // searches see the old chunks until the new ones are committed, never a mix or none.
+// An overview document keeps no chunks, whatever it is given.
 func (s *Store) SaveDocument(ctx context.Context, doc Document, chunks []Chunk, f Fetch) (int64, error) {
+	if doc.Kind == "" {
+		doc.Kind = "other"
+	}
+	if doc.Kind == KindOverview {
+		chunks = nil
+	}
 	var id int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
-			INSERT INTO documents (source_id, url, title, modified_at, fetched_at, checked_at, etag, last_modified, content_hash)
-			VALUES ($1, $2, $3, $4, $5, $5, NULLIF($6, ''), NULLIF($7, ''), $8)
+			INSERT INTO documents (source_id, url, title, modified_at, fetched_at, checked_at, etag, last_modified, content_hash, kind)
+			VALUES ($1, $2, $3, $4, $5, $5, NULLIF($6, ''), NULLIF($7, ''), $8, $9)
 			ON CONFLICT (url) DO UPDATE SET
-				source_id = excluded.source_id, title = excluded.title, modified_at = excluded.modified_at,
+				source_id = excluded.source_id, title = excluded.title, modified_at = excluded.modified_at, kind = excluded.kind,
 				fetched_at = excluded.fetched_at, checked_at = excluded.checked_at, etag = excluded.etag,
 				last_modified = excluded.last_modified, content_hash = excluded.content_hash, removed_at = NULL
 			RETURNING id`,
-			doc.Source.ID, doc.URL, doc.Title, nullTime(doc.ModifiedAt), doc.FetchedAt, doc.ETag, doc.LastModified, doc.ContentHash,
+			doc.Source.ID, doc.URL, doc.Title, nullTime(doc.ModifiedAt), doc.FetchedAt, doc.ETag, doc.LastModified, doc.ContentHash, doc.Kind,
 		).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("upsert document: %w", err)
@@ -139,10 +153,10 @@ func (s *Store) SaveDocument(ctx context.Context, doc Document, chunks []Chunk, 
 			return fmt.Errorf("delete old chunks: %w", err)
 		}
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"chunks"},
-			[]string{"document_id", "ord", "title", "headings", "anchor", "body", "scope", "municipality", "embedding"},
+			[]string{"document_id", "ord", "title", "headings", "anchor", "body", "lead", "scope", "municipality", "embedding"},
 			pgx.CopyFromSlice(len(chunks), func(i int) ([]any, error) {
 				c := chunks[i]
-				return []any{id, c.Ord, c.Title, c.Headings, c.Anchor, c.Body, doc.Source.Scope, nullString(doc.Source.Municipality), nullVector(c.Embedding)}, nil
+				return []any{id, c.Ord, c.Title, c.Headings, c.Anchor, c.Body, c.Lead, doc.Source.Scope, nullString(doc.Source.Municipality), nullVector(c.Embedding)}, nil
 			}))
 		if err != nil {
 			return fmt.Errorf("insert chunks: %w", err)

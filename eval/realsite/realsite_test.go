@@ -271,19 +271,46 @@ func TestCrawl(t *testing.T) {
 			}
 		}
 	}
-	// Overview pages are followed, and hold no answer text. Today's ingest still stores
-	// them as documents whose text is their list of links (telling them apart as overview
-	// pages is the page-kind work of issue 14); the question and page text never leaks in.
-	for _, overview := range []string{ro + "/", ro + "/onderwerpen", ro + "/onderwerpen/fietsbel", ro + "/onderwerpen/fietsbel/vraag-en-antwoord", ams + "/", ams + "/belastingen-heffingen/"} {
-		text := texts[overview]
-		for _, fact := range []string{"decibel", "knalroze", "3 weken", "123,45", "laag inkomen"} {
-			if strings.Contains(text, fact) {
-				t.Errorf("overview page %s has answer text %q: %q", overview, fact, text)
-			}
+	// Overview pages are followed and stored as kind overview without chunks: search
+	// never returns them, so no answer cites them; the question pages are question pages.
+	kinds := map[string]string{}
+	krows, err := db.Pool.Query(ctx, `SELECT url, kind FROM documents`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for krows.Next() {
+		var u, k string
+		if err := krows.Scan(&u, &k); err != nil {
+			t.Fatal(err)
 		}
-		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
-			if line != "" && !strings.HasPrefix(line, "- ") {
-				t.Errorf("overview page %s has text that is not a list of links: %q", overview, line)
+		kinds[u] = k
+	}
+	if err := krows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, overview := range []string{ro + "/", ro + "/onderwerpen", ro + "/onderwerpen/fietsbel", ro + "/onderwerpen/fietsbel/vraag-en-antwoord", ams + "/", ams + "/belastingen-heffingen/"} {
+		if k, ok := kinds[overview]; !ok || k != "overview" {
+			t.Errorf("overview page %s stored as kind %q (stored: %t), want overview", overview, k, ok)
+		}
+		if text := texts[overview]; text != "" {
+			t.Errorf("overview page %s has searchable text: %q", overview, text)
+		}
+	}
+	for _, d := range docs[:3] {
+		if kinds[d.url] != "question" {
+			t.Errorf("%s stored as kind %q, want question", d.url, kinds[d.url])
+		}
+	}
+	for _, q := range []string{"fietsbel", "hoe hard mag mijn fietsbel klinken", "hondenbelasting", "belastingen en heffingen", "zeepkistrace"} {
+		for _, muni := range []string{"", "GM0363"} {
+			hits, err := store.Search(ctx, nil, retrieval.Query{Text: q, Municipality: muni, Mode: retrieval.TextOnly})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				if kinds[h.URL] == "overview" {
+					t.Errorf("search %q returned overview page %s", q, h.URL)
+				}
 			}
 		}
 	}

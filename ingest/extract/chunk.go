@@ -23,6 +23,9 @@ type Chunk struct {
 	Headings []string
 	Anchor   string
 	Text     string
+	// Lead marks the chunk of a question page that holds its lead answer: the first
+	// paragraph after the question.
+	Lead bool
 }
 
 // ChunkOptions size the chunks, in characters (runes). Zero values take the defaults; a
@@ -111,6 +114,9 @@ func Split(p *Page, opts ChunkOptions) []Chunk {
 		group = []piece{pc}
 	}
 	emit()
+	if p.Kind == KindQuestion && len(chunks) > 0 && len(p.Sections) > 0 && len(p.Sections[0].Headings) == 0 {
+		chunks[0].Lead = true
+	}
 	return chunks
 }
 

@@ -25,7 +25,7 @@ func TestSplitMerge(t *testing.T) {
 				{Headings: []string{"Voorwaarden", "Inkomen"}, Anchor: "inkomen", Text: short("Inkomen")},
 			},
 			want: []Chunk{{0, []string{"Voorwaarden"}, "voorwaarden",
-				"Inleiding is kort.\n\nLeeftijd\n\nLeeftijd is kort.\n\nInkomen\n\nInkomen is kort."}},
+				"Inleiding is kort.\n\nLeeftijd\n\nLeeftijd is kort.\n\nInkomen\n\nInkomen is kort.", false}},
 		},
 		{
 			name: "no merge into another branch",
@@ -34,8 +34,8 @@ func TestSplitMerge(t *testing.T) {
 				{Headings: []string{"C", "D"}, Anchor: "d", Text: short("D")},
 			},
 			want: []Chunk{
-				{0, []string{"A", "B"}, "b", "B is kort."},
-				{1, []string{"C", "D"}, "d", "D is kort."},
+				{0, []string{"A", "B"}, "b", "B is kort.", false},
+				{1, []string{"C", "D"}, "d", "D is kort.", false},
 			},
 		},
 		{
@@ -45,8 +45,8 @@ func TestSplitMerge(t *testing.T) {
 				{Headings: []string{"B"}, Text: long},
 			},
 			want: []Chunk{
-				{0, []string{"A"}, "", strings.TrimSpace(long)},
-				{1, []string{"B"}, "", strings.TrimSpace(long)},
+				{0, []string{"A"}, "", strings.TrimSpace(long), false},
+				{1, []string{"B"}, "", strings.TrimSpace(long), false},
 			},
 		},
 		{
@@ -55,7 +55,7 @@ func TestSplitMerge(t *testing.T) {
 				{Headings: []string{"A"}, Anchor: "a", Text: strings.TrimSpace(long)},
 				{Headings: []string{"B"}, Anchor: "b", Text: short("B")},
 			},
-			want: []Chunk{{0, nil, "a", "A\n\n" + strings.TrimSpace(long) + "\n\nB\n\nB is kort."}},
+			want: []Chunk{{0, nil, "a", "A\n\n" + strings.TrimSpace(long) + "\n\nB\n\nB is kort.", false}},
 		},
 		{
 			name: "merging off",
@@ -65,8 +65,8 @@ func TestSplitMerge(t *testing.T) {
 			},
 			opts: ChunkOptions{MinSize: -1},
 			want: []Chunk{
-				{0, []string{"A"}, "", "A is kort."},
-				{1, []string{"B"}, "", "B is kort."},
+				{0, []string{"A"}, "", "A is kort.", false},
+				{1, []string{"B"}, "", "B is kort.", false},
 			},
 		},
 		{
@@ -78,8 +78,8 @@ func TestSplitMerge(t *testing.T) {
 			},
 			opts: ChunkOptions{Size: 30, MinSize: 20},
 			want: []Chunk{
-				{0, nil, "", "A\n\nA is kort.\n\nB\n\nB is kort."},
-				{1, []string{"C"}, "", "C is kort."},
+				{0, nil, "", "A\n\nA is kort.\n\nB\n\nB is kort.", false},
+				{1, []string{"C"}, "", "C is kort.", false},
 			},
 		},
 	}

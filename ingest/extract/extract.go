@@ -43,6 +43,7 @@ type Page struct {
 	Lang      string    // <html lang>, as written
 	NoIndex   bool      // <meta name="robots" content="noindex">
 	NoFollow  bool      // <meta name="robots" content="nofollow">
+	Kind      Kind      // what the page is, decided from its structure (see decideKind)
 	Sections  []Section
 	// Links holds the absolute http(s) URLs of all <a href> in the whole document, without
 	// fragment, deduplicated, in document order. Links marked rel="nofollow" are left out,
@@ -131,6 +132,9 @@ func Extract(r io.Reader, base *url.URL, opts Options) (*Page, error) {
 	rd := newRenderer(content, h1)
 	rd.render(content)
 	p.Sections = rd.finish()
+	p.Kind = decideKind(kindInput{
+		title: p.Title, sections: p.Sections, total: rd.total, link: rd.link, meta: s.meta, url: base,
+	})
 
 	if p.Modified.IsZero() {
 		p.Modified = rd.modified

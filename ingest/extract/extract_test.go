@@ -164,11 +164,16 @@ func render(p *Page, chunks []Chunk) string {
 	fmt.Fprintf(&b, "modified: %s\n", modified)
 	fmt.Fprintf(&b, "lang: %s\n", p.Lang)
 	fmt.Fprintf(&b, "noindex: %t, nofollow: %t\n", p.NoIndex, p.NoFollow)
+	fmt.Fprintf(&b, "kind: %s\n", p.Kind)
 	fmt.Fprintf(&b, "links: %d\n", len(p.Links))
 	fmt.Fprintf(&b, "sections: %d, chunks: %d\n", len(p.Sections), len(chunks))
 	for _, c := range chunks {
-		fmt.Fprintf(&b, "\n=== chunk %d [%s] #%s (%d chars, %d words)\n", c.Ord, strings.Join(c.Headings, " > "), c.Anchor,
-			utf8.RuneCountInString(c.Text), len(strings.Fields(c.Text)))
+		lead := ""
+		if c.Lead {
+			lead = " lead"
+		}
+		fmt.Fprintf(&b, "\n=== chunk %d [%s] #%s (%d chars, %d words)%s\n", c.Ord, strings.Join(c.Headings, " > "), c.Anchor,
+			utf8.RuneCountInString(c.Text), len(strings.Fields(c.Text)), lead)
 		b.WriteString(c.Text)
 		b.WriteString("\n")
 	}

@@ -40,6 +40,9 @@ type renderer struct {
 	ids      map[string]*html.Node
 	// buttons keeps the text of every button, for headings whose text is an accordion button.
 	buttons bool
+	// total and link count the visible characters of the sections finish keeps, and those
+	// inside links, for the page kind.
+	total, link int
 }
 
 type sectionBuf struct {
@@ -365,6 +368,8 @@ func (r *renderer) finish() []Section {
 		if len(s.paras) == 0 {
 			continue
 		}
+		r.total += s.total
+		r.link += s.link
 		out = append(out, Section{Headings: s.headings, Anchor: s.anchor, Text: strings.Join(s.paras, "\n\n")})
 	}
 	return out
