@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/eval/realsite"
 	"github.com/vraagbaak/vraagbaak/ingest"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
@@ -192,7 +193,7 @@ func TestPages(t *testing.T) {
 
 // The generated sites, crawled by the real ingest into PostgreSQL: every question page
 // is a document whose text is its answer, without the related questions, the link
-// lists or the footer; the overview pages hold nothing but their links.
+// lists or the footer; the overview pages are followed but never searched nor cited.
 func TestCrawl(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -209,7 +210,11 @@ func TestCrawl(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := ingest.DefaultConfig()
 	cfg.Delay, cfg.PerHost = 0, 4
-	crawler := ingest.New(cfg, store, nil, log)
+	vecs, err := ingest.BuiltinVectors(ctx, store, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crawler := ingest.New(cfg, store, vecs.Embedder, log)
 	bases := map[string]string{}
 	for _, s := range sites {
 		srv := httptest.NewServer(s.Handler)
@@ -225,6 +230,12 @@ func TestCrawl(t *testing.T) {
 		if st.FailedTotal() != 0 {
 			t.Errorf("%s: %s", s.Name, st)
 		}
+	}
+	if _, err := vecs.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.RefreshTermStats(ctx); err != nil {
+		t.Fatal(err)
 	}
 	rows, err := db.Pool.Query(ctx, `SELECT d.url, coalesce(string_agg(c.body, ' ' ORDER BY c.ord), '')
 		FROM documents d LEFT JOIN chunks c ON c.document_id = d.id GROUP BY d.url`)
@@ -301,9 +312,25 @@ func TestCrawl(t *testing.T) {
 			t.Errorf("%s stored as kind %q, want question", d.url, kinds[d.url])
 		}
 	}
-	for _, q := range []string{"fietsbel", "hoe hard mag mijn fietsbel klinken", "hondenbelasting", "belastingen en heffingen", "zeepkistrace"} {
+	// Questions in the words of the overview pages (their titles and link texts): neither
+	// search nor the answer, with the built-in embedder and answerer, ever names one.
+	terms, err := store.TermStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := answer.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := answer.NewService(store, vecs.Embedder, terms, nil, rules, answer.Config{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cited := 0
+	for _, q := range []string{"fietsbel", "hoe hard mag mijn fietsbel klinken?", "welke kleur moet mijn fietsbel hebben",
+		"hondenbelasting", "belastingen en heffingen", "zeepkistrace aanmelden", "vraag en antwoord over de fietsbel"} {
 		for _, muni := range []string{"", "GM0363"} {
-			hits, err := store.Search(ctx, nil, retrieval.Query{Text: q, Municipality: muni, Mode: retrieval.TextOnly})
+			hits, err := store.Search(ctx, vecs.Embedder, retrieval.Query{Text: q, Municipality: muni})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -312,7 +339,21 @@ func TestCrawl(t *testing.T) {
 					t.Errorf("search %q returned overview page %s", q, h.URL)
 				}
 			}
+			a, _, err := svc.Answer(ctx, answer.Request{Question: q, Municipality: muni}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range a.Citations {
+				cited++
+				u, _, _ := strings.Cut(c.URL, "#")
+				if k, ok := kinds[u]; !ok || k == "overview" {
+					t.Errorf("answer to %q cites %s (kind %q, stored %t): %q", q, c.URL, k, ok, a.Text)
+				}
+			}
 		}
+	}
+	if cited == 0 {
+		t.Error("no answer cited anything: the check above checked nothing")
 	}
 	var n int
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM documents WHERE url LIKE '%/vraag-en-antwoord/%'`).Scan(&n); err != nil && !errors.Is(err, pgx.ErrNoRows) {
