@@ -343,15 +343,19 @@ func insertAnswer(ctx context.Context, q querier, e LogEntry) (int64, error) {
 	if a.Outcome == answer.Answered {
 		fd, asw = &a.Readability.FleschDouma, &a.Readability.AvgSentenceWords
 	}
+	var noteScore *float64
+	if a.SafetyNote != "" {
+		noteScore = &a.SafetyNoteScore
+	}
 	var id int64
 	err := q.QueryRow(ctx, `INSERT INTO answers (conversation_id, municipality, question, search_text, passages,
 			answer, citations, sentences, outcome, confidence, flesch_douma, avg_sentence_words, answerer,
-			refusal_reason, handoff_reason, redactions, timings)
-		VALUES (nullif($1, 0::bigint), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			refusal_reason, handoff_reason, redactions, timings, safety_note, safety_note_score)
+		VALUES (nullif($1, 0::bigint), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING id`,
 		e.ConversationID, e.Municipality, e.Question, e.SearchText, jsonArg(passages),
 		a.Text, jsonArg(cites), jsonArg(sentences), string(a.Outcome), a.Confidence, fd, asw, a.Answerer,
-		string(a.RefusalReason), a.HandoffReason, jsonArg(redactions), jsonArg(a.Timings)).Scan(&id)
+		string(a.RefusalReason), a.HandoffReason, jsonArg(redactions), jsonArg(a.Timings), a.SafetyNote, noteScore).Scan(&id)
 	return id, err
 }
 

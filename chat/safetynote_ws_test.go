@@ -12,8 +12,8 @@ import (
 // TestSafetyNoteOverWebsocket asks, over the websocket, a question in the
 // crisis detector's unsure band and one well below it. The first gets its
 // answer (or refusal) with the 113 note after it: streamed with the answer,
-// stored as shown (answer log and conversation), with the offer of a person,
-// and no hand-off. The second
+// stored as shown (answer log and conversation), recorded with class and score
+// in the answer log, with the offer of a person, and no hand-off. The second
 // gets no note.
 func TestSafetyNoteOverWebsocket(t *testing.T) {
 	t.Parallel()
@@ -57,14 +57,21 @@ func TestSafetyNoteOverWebsocket(t *testing.T) {
 			if (ans.Offer != "") != (tt.note != "") {
 				t.Errorf("offer %q for note %q", ans.Offer, tt.note)
 			}
-			var stored, message string
-			if err := cs.db.Pool.QueryRow(ctx, `SELECT a.answer, m.text
+			var stored, note, message string
+			var score *float64
+			if err := cs.db.Pool.QueryRow(ctx, `SELECT a.answer, a.safety_note, a.safety_note_score, m.text
 				FROM answers a JOIN messages m ON m.answer_id = a.id AND m.role = 'bot' WHERE a.id = $1`, ans.AnswerID).
-				Scan(&stored, &message); err != nil {
+				Scan(&stored, &note, &score, &message); err != nil {
 				t.Fatal(err)
 			}
 			if stored != ans.Text || message != ans.Text {
 				t.Errorf("stored %q and %q, shown %q", stored, message, ans.Text)
+			}
+			if note != tt.note || (score != nil) != (tt.note != "") {
+				t.Errorf("answer log: safety note %q score %v, want %q", note, score, tt.note)
+			}
+			if score != nil && (*score < answer.DefaultCrisisThresholds.NoteSuicide || *score >= answer.DefaultCrisisThresholds.Suicide) {
+				t.Errorf("score %.2f outside the band", *score)
 			}
 		})
 	}
