@@ -131,17 +131,26 @@ const textPool = 500
 // multiplied by $11: its rules and amounts are the ones that apply to the citizen, so
 // its page comes first where both answer.
 //
+// Ties (chunks with the same words score alike, a page's boilerplate repeats on
+// another) are broken by the chunk's content: its title, headings and body (in byte
+// order, whatever the database's collation), then its municipality, its page's URL and
+// its place on the page. Never by the chunk id: ids follow the order in which a
+// concurrent crawl happened to store the pages, so the same pages indexed twice ranked
+// and answered differently (the development set's outcome accuracy moved by a question
+// from run to run). The content comes before the URL so that the same pages served
+// from another host (the sample sites on a test server's random port) rank alike.
+//
 // $1 question, $2 query vector, $3 municipality (empty for none), $4 candidates per
 // ranking, $5 use full text, $6 use vectors, $7 per-page cap, $8 limit, $9 reciprocal
 // rank constant (0: fuse scores), $10 text weight, $11 municipal boost, $12 text pool.
 const searchSQL = `
 WITH all_match AS MATERIALIZED (
-	SELECT c.id, c.document_id, c.tsv
+	SELECT c.id, c.document_id, c.ord, c.tsv
 	FROM chunks c
 	WHERE $5 AND c.tsv @@ websearch_to_tsquery('dutch', $1) AND (c.municipality IS NULL OR c.municipality = $3)
 	LIMIT $12
 ), some_match AS (
-	SELECT c.id, c.document_id, c.tsv
+	SELECT c.id, c.document_id, c.ord, c.tsv
 	FROM chunks c
 	WHERE $5 AND (SELECT count(*) FROM all_match) < $4
 		AND c.tsv @@ nullif(replace(websearch_to_tsquery('dutch', $1)::text, ' & ', ' | '), '')::tsquery
@@ -160,29 +169,33 @@ WITH all_match AS MATERIALIZED (
 ), text AS (
 	SELECT id, score, rank, dense_rank() OVER (ORDER BY first_rank) AS page_rank
 	FROM (SELECT *, min(rank) OVER (PARTITION BY document_id) AS first_rank
-	FROM (SELECT *, row_number() OVER (ORDER BY score DESC, id) AS rank
+	FROM (SELECT *, row_number() OVER (ORDER BY score DESC, title, headings, body, municipality, url, ord) AS rank
 	FROM (
-		SELECT m.id, m.document_id,
+		SELECT m.id, m.document_id, c.title COLLATE "C" AS title, c.headings COLLATE "C" AS headings, c.body COLLATE "C" AS body,
+			coalesce(c.municipality, '') COLLATE "C" AS municipality, d.url COLLATE "C" AS url, c.ord,
 			(SELECT coalesce(sum(f) FILTER (WHERE m.tsv @@ w), 0) + 0.3 * coalesce(sum(f) FILTER (WHERE m.tsv @@ hw), 0)
 				FROM unnest(q.words, q.heading_words, q.weights) x(w, hw, f)) / q.total_weight
 			+ 0.3 * ts_rank_cd(m.tsv, q.any_terms, 32) AS score
-		FROM (SELECT id, document_id, tsv FROM all_match UNION ALL SELECT id, document_id, tsv FROM some_match) m, q
-		ORDER BY score DESC, id
+		FROM (SELECT id, document_id, ord, tsv FROM all_match UNION ALL SELECT id, document_id, ord, tsv FROM some_match) m
+		JOIN chunks c ON c.id = m.id JOIN documents d ON d.id = m.document_id, q
+		ORDER BY score DESC, title, headings, body, municipality, url, ord
 		LIMIT $4
 	) t) t) t
 ), vec AS (
 	SELECT id, score, rank, dense_rank() OVER (ORDER BY first_rank) AS page_rank
 	FROM (SELECT *, min(rank) OVER (PARTITION BY document_id) AS first_rank
-	FROM (SELECT id, document_id, 1 - distance AS score, row_number() OVER (ORDER BY distance, id) AS rank
+	FROM (SELECT v.id, v.document_id, 1 - v.distance AS score, row_number() OVER (ORDER BY v.distance, c.title COLLATE "C", c.headings COLLATE "C",
+		c.body COLLATE "C", coalesce(c.municipality, '') COLLATE "C", d.url COLLATE "C", c.ord) AS rank
 	FROM (
-		SELECT c.id, c.document_id, c.embedding <=> $2::vector AS distance
+		SELECT c.id, c.document_id, c.ord, c.embedding <=> $2::vector AS distance
 		FROM chunks c
 		WHERE $6 AND c.embedding IS NOT NULL AND (c.municipality IS NULL OR c.municipality = $3)
 		ORDER BY c.embedding <=> $2::vector
 		LIMIT $4
-	) v) v) v
+	) v JOIN chunks c ON c.id = v.id JOIN documents d ON d.id = v.document_id) v) v
 ), fused AS (
-	SELECT coalesce(t.id, v.id) AS id, c.document_id, c.municipality,
+	SELECT coalesce(t.id, v.id) AS id, c.document_id, c.municipality, c.title COLLATE "C" AS tie_title, c.headings COLLATE "C" AS tie_headings,
+		c.body COLLATE "C" AS tie_body, coalesce(c.municipality, '') COLLATE "C" AS tie_municipality, d.url COLLATE "C" AS tie_url, c.ord,
 		coalesce(t.rank, 0) AS text_rank, coalesce(t.score, 0) AS text_score,
 		coalesce(v.rank, 0) AS vector_rank, coalesce(v.score, 0) AS vector_score,
 		CASE WHEN $9::float8 > 0
@@ -191,9 +204,10 @@ WITH all_match AS MATERIALIZED (
 		END AS fused,
 		coalesce($10::float8 / ($9::float8 + t.rank), 0) + coalesce(1 / ($9::float8 + v.rank), 0) AS chunk_fused
 	FROM text t FULL JOIN vec v ON v.id = t.id JOIN chunks c ON c.id = coalesce(t.id, v.id)
+		JOIN documents d ON d.id = c.document_id
 ), ranked AS (
 	SELECT f.*, f.fused * CASE WHEN f.municipality IS NOT NULL THEN $11::float8 ELSE 1 END AS score,
-		row_number() OVER (PARTITION BY f.document_id ORDER BY f.fused DESC, f.chunk_fused DESC, f.id) AS nth
+		row_number() OVER (PARTITION BY f.document_id ORDER BY f.fused DESC, f.chunk_fused DESC, f.ord) AS nth
 	FROM fused f
 )
 SELECT r.id AS chunk_id, r.document_id, d.url, c.anchor, c.title, c.headings, c.body,
@@ -202,7 +216,7 @@ FROM ranked r
 JOIN chunks c ON c.id = r.id
 JOIN documents d ON d.id = r.document_id
 WHERE r.nth <= $7
-ORDER BY r.score DESC, r.chunk_fused DESC, r.id
+ORDER BY r.score DESC, r.chunk_fused DESC, r.tie_title, r.tie_headings, r.tie_body, r.tie_municipality, r.tie_url, r.ord
 LIMIT $8`
 
 // Search finds the chunks that best answer q. e embeds the question (not needed for
