@@ -12,5 +12,6 @@
 // (each transcript read is recorded in the transaction that reads it), internal/pii
 // and internal/throttle, pgx, gorilla/websocket and prometheus; never
 // ingest, staff or langchaingo: a staff session reaches it as an Agent in the
-// request context (WithAgent).
+// request context (WithAgent). Staff accounts it reads only through staff's
+// staff_directory view (Transfer, Colleagues), never staff_accounts.
 package chat

@@ -306,12 +306,15 @@ func (c *Conversations) EndHandoff(ctx context.Context, convID int64, a Agent, o
 }
 
 // Transfer hands an agent's conversation to a colleague of the same municipality.
+// That the colleague's account is active and of the hand-off's municipality is
+// checked in the UPDATE itself, on staff's staff_directory view (chat never reads
+// staff_accounts), so an account disabled meanwhile cannot receive it.
 func (c *Conversations) Transfer(ctx context.Context, convID int64, from Agent, toID int64, toName string) error {
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
 		var municipality string
 		err := tx.QueryRow(ctx, `UPDATE handoffs SET claimed_by = $3, agent_name = $4, claimed_at = now()
 			WHERE conversation_id = $1 AND ended_at IS NULL AND claimed_by = $2
-			AND EXISTS (SELECT 1 FROM staff_accounts s WHERE s.id = $3 AND s.municipality = handoffs.municipality AND s.disabled_at IS NULL)
+			AND EXISTS (SELECT 1 FROM staff_directory s WHERE s.id = $3 AND s.municipality = handoffs.municipality AND s.disabled_at IS NULL)
 			RETURNING municipality`, convID, from.ID, toID, toName).Scan(&municipality)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
@@ -438,10 +441,11 @@ func (c *Conversations) AgentsOnline(ctx context.Context, municipality string) (
 	return n, nil
 }
 
-// Colleagues lists the agents of a municipality who are online, for a transfer.
+// Colleagues lists the agents of a municipality who are online, for a transfer, with
+// their names and roles from staff's staff_directory view.
 func (c *Conversations) Colleagues(ctx context.Context, municipality string) ([]Agent, error) {
 	rows, _ := c.pool.Query(ctx, `SELECT DISTINCT s.id, s.name, s.municipality, s.role = 'supervisor' AS supervisor
-		FROM agent_presence p JOIN staff_accounts s ON s.id = p.account_id
+		FROM agent_presence p JOIN staff_directory s ON s.id = p.account_id
 		WHERE p.municipality = $1 AND p.seen_at > now() - interval '90 seconds' ORDER BY s.name`, municipality)
 	agents, err := pgx.CollectRows(rows, pgx.RowToStructByName[Agent])
 	if err != nil {

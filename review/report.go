@@ -62,7 +62,8 @@ func (r *Rounds) scoreRows(ctx context.Context, ev Evaluator, roundID int64, ch 
 	return list, nil
 }
 
-// scoreRowColumns is a row of queryScoreRows: pgx fills the embedded structs' fields
+// scoreRowColumns is a row of queryScoreRows (the evaluator's email comes from staff's
+// staff_directory view; review never reads staff_accounts): pgx fills the embedded structs' fields
 // by column name, the rating's from eval_scores' own.
 type scoreRowColumns struct {
 	ScoreRow
@@ -78,7 +79,7 @@ func queryScoreRows(ctx context.Context, tx pgx.Tx, roundID int64) ([]ScoreRow, 
 		FROM eval_scores s
 		JOIN eval_items i ON i.id = s.item_id
 		JOIN answers a ON a.id = i.answer_id
-		JOIN staff_accounts acc ON acc.id = s.account_id
+		JOIN staff_directory acc ON acc.id = s.account_id
 		LEFT JOIN feedback f ON f.answer_id = a.id
 		WHERE i.round_id = $1
 		ORDER BY i.position, s.created_at, s.account_id`, roundID)

@@ -4,7 +4,8 @@
 // kappa, the CSV export, and the workbench's JSON API under /eval/api/
 // (Rounds.Handler; the page itself is web's). It owns the eval_rounds, eval_items
 // and eval_scores tables (named before the package moved out of eval); it reads the
-// answer log chat writes (answers, feedback) and never writes it. Every read of a
+// answer log chat writes (answers, feedback) and never writes it, and evaluators'
+// emails from staff's staff_directory view, never staff_accounts. Every read of a
 // citizen's question is recorded in the transcript access log (audit) in the
 // transaction that reads it. It imports audit and pgx; only cmd imports it.
 package review

@@ -3,6 +3,10 @@
 // the middleware that guards the pages behind it. Only cmd imports it: cmd wraps the
 // staff handlers of chat and web in Require and passes them what they need (the
 // Account from AccountFrom, Check for long-lived websockets) as plain values and funcs.
+// Other packages that need an account in their SQL read the staff_directory view
+// (id, email, name, municipality, role, disabled_at; migration 0015), which staff
+// keeps when its table changes: chat for transfers and the online colleagues, review
+// for the evaluator of a score. Nobody else reads staff_accounts.
 package staff
 
 import (
