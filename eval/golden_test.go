@@ -91,8 +91,14 @@ func TestGoldenSetsLoad(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
-		if len(qs) < 70 {
-			t.Errorf("%s: %d questions, want at least 70", f, len(qs))
+		// The sets over the real pages (real_*.jsonl, scripts/eval-real.sh) may be
+		// small development sets; the sets over the sample sites are not.
+		want := 70
+		if strings.HasPrefix(filepath.Base(f), "real_") {
+			want = 20
+		}
+		if len(qs) < want {
+			t.Errorf("%s: %d questions, want at least %d", f, len(qs), want)
 		}
 	}
 }
