@@ -325,7 +325,11 @@ func (s *Server) revokeWatchers(ctx context.Context, convID int64) {
 			continue
 		}
 		s.hub.subscribe(c, topic, true)
-		c.forget(topic)
+		if c.revoke(topic) {
+			// Still opening it: the open's own reply says what became of it.
+			s.log.Info("staff watch ended while opening: the conversation is no longer this agent's to read", "account_id", c.agent.ID, "conversation", convID)
+			continue
+		}
 		s.log.Info("staff watch ended: the conversation is no longer this agent's to read", "account_id", c.agent.ID, "conversation", convID)
 		s.staffError(c, ErrCodeViewClosed, "")
 	}

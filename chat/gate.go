@@ -16,6 +16,7 @@ type gate struct {
 	reading int // histories being read; deliveries are held while > 0
 	last    int // the last seq of the history sent last
 	held    []delivery
+	revoked bool // the right to follow ended while a history was read (see revoke)
 }
 
 // maxHeld bounds the deliveries a gate holds; a connection that gets more meanwhile is
@@ -49,6 +50,19 @@ func (c *client) release(topic string, history []byte, last int) {
 		return
 	}
 	g.reading--
+	if g.revoked {
+		// The history was read while the console still had the right; it may not
+		// follow what comes after, and is told so after the history.
+		if history != nil {
+			c.enqueue(history)
+		}
+		if g.reading == 0 {
+			delete(c.gates, topic)
+			c.s.metrics.error(ErrCodeViewClosed)
+			c.enqueue(mustJSON(errorMsg{Type: "error", Code: ErrCodeViewClosed, Message: staffErrorTexts[ErrCodeViewClosed]}))
+		}
+		return
+	}
 	if history != nil {
 		c.enqueue(history)
 		g.last = last
@@ -73,6 +87,21 @@ func lastSeq(history []Message) int {
 }
 
 // forget drops a topic's gate once the connection has left the topic.
+// revoke drops what the gate of a topic the console may no longer follow holds back.
+// It reports whether a history of the topic is being read: an open in progress, which
+// answers for itself (a refusal, or the history followed by ErrCodeViewClosed: see
+// release), so that the console is not told that a view closed which it never had.
+func (c *client) revoke(topic string) (opening bool) {
+	c.gateMu.Lock()
+	defer c.gateMu.Unlock()
+	if g := c.gates[topic]; g != nil && g.reading > 0 {
+		g.revoked, g.held = true, nil
+		return true
+	}
+	delete(c.gates, topic)
+	return false
+}
+
 func (c *client) forget(topic string) {
 	c.gateMu.Lock()
 	delete(c.gates, topic)
