@@ -160,6 +160,7 @@ func TestCrisisCrossValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains the detector five times")
 	}
+	skipUnderRace(t)
 	examples, err := CrisisTrainingData()
 	if err != nil {
 		t.Fatal(err)
@@ -528,5 +529,14 @@ func BenchmarkCrisisTrain(b *testing.B) {
 		if _, err := TrainCrisisDetector(ex, DefaultCrisisThresholds); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// skipUnderRace skips a test that trains a classifier several times when the race
+// detector is on; scripts/test.sh runs these tests again without it.
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceEnabled {
+		t.Skip("trains several times: run without -race (scripts/test.sh does)")
 	}
 }

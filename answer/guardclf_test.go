@@ -142,6 +142,7 @@ func chooseGuardThresholds(examples []GuardExample, rulesReason []string, scores
 // at most 2% of the questions to answer. DefaultGuardThresholds must meet
 // that bound.
 func TestGuardClassifierCrossValidation(t *testing.T) {
+	skipUnderRace(t)
 	own, crisis, err := guardTrainingSets()
 	if err != nil {
 		t.Fatal(err)
