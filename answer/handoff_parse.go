@@ -145,12 +145,18 @@ func ParseHandoffRules(file string, src []byte) (*HandoffRules, error) {
 }
 
 // handoffReasonNames returns the reasons a section may name, most urgent first.
+// Read from a list, not from the map handoffReasons: violence and danger rank alike,
+// and the map's order is random (an error message listed them in either order).
 func handoffReasonNames() []string {
-	names := make([]string, 0, len(handoffReasons))
-	for r := range handoffReasons {
-		names = append(names, string(r))
+	order := []HandoffReason{ReasonEmergencySuicide, ReasonEmergencyViolence, ReasonEmergencyDanger,
+		ReasonSensitive, ReasonPersonal, ReasonRequest, ReasonComplex}
+	names := make([]string, 0, len(order))
+	for _, r := range order {
+		if handoffReasons[r] {
+			names = append(names, string(r))
+		}
 	}
-	slices.SortFunc(names, func(a, b string) int { return HandoffReason(a).Rank() - HandoffReason(b).Rank() })
+	slices.SortStableFunc(names, func(a, b string) int { return HandoffReason(a).Rank() - HandoffReason(b).Rank() })
 	return names
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -452,4 +453,24 @@ func readHandoffCases(t *testing.T, path string, minCases, minNoHandoff int) []h
 		t.Fatalf("%s: %d cases of which %d must not hand off; want at least %d and %d", path, len(cases), none, minCases, minNoHandoff)
 	}
 	return cases
+}
+
+// The reasons come in one order, most urgent first, however the map of them is
+// iterated: violence and danger rank alike.
+func TestHandoffReasonsOrder(t *testing.T) {
+	t.Parallel()
+	first := HandoffReasons()
+	if len(first) != len(handoffReasons) {
+		t.Fatalf("HandoffReasons() = %v, want all %d reasons", first, len(handoffReasons))
+	}
+	for i := 1; i < len(first); i++ {
+		if first[i].Rank() < first[i-1].Rank() {
+			t.Fatalf("%v: %s before %s", first, first[i-1], first[i])
+		}
+	}
+	for range 30 {
+		if got := HandoffReasons(); !slices.Equal(got, first) {
+			t.Fatalf("HandoffReasons() gave %v, then %v", first, got)
+		}
+	}
 }
