@@ -85,10 +85,19 @@ type CrisisThresholds struct {
 	// NoteEmergency the emergency probability from which the note of the
 	// most probable emergency is; 0 adds none.
 	NoteSuicide, NoteEmergency float64
+	// Overrule is the P(info) from which the detector overrules a weak
+	// hand-off rule (the bare mention of a topic such as "huiselijk
+	// geweld" or "brand", handoff.txt) of the violence and danger
+	// emergencies: the strong rules decide alone, as in an information
+	// question, and the emergency's numbers are shown as a safety note.
+	// Strong rules, the suicide rules (all strong) and the weak rules of
+	// the other reasons (the detector's info class holds complaints and
+	// requests for a person) are never overruled; 0 overrules nothing.
+	Overrule float64
 }
 
 // DefaultCrisisThresholds are the thresholds chosen by cross-validation.
-var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.30, Emergency: 0.45, Person: 0.70, Raise: 0.5, NoteSuicide: 0.21, NoteEmergency: 0.36}
+var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.30, Emergency: 0.45, Person: 0.70, Raise: 0.5, NoteSuicide: 0.21, NoteEmergency: 0.36, Overrule: 0.70}
 
 // CrisisDetector is a multinomial logistic regression over hashed features
 // of a message: stemmed words and word pairs, character n-grams (3 to 5
@@ -525,14 +534,45 @@ func (r Rules) Triage(question string, recentFailures int) Triage {
 // assess is Triage and the safety note of the unsure band (safetynote.go), if any.
 func (r Rules) assess(question string, recentFailures int) (Triage, crisisNote, bool) {
 	t := r.Handoff.Triage(question, recentFailures)
-	if t.Reason.Emergency() || r.Crisis == nil {
+	if r.Crisis == nil || t.Reason.Emergency() && !t.weak {
 		return t, crisisNote{}, false
 	}
-	s := r.Crisis.Score(question)
-	th := r.Crisis.thresholds
+	strong := func() Triage { return r.Handoff.triage(question, recentFailures, true) }
+	return crisisAssess(t, strong, r.Crisis.Score(question), r.Crisis.thresholds)
+}
+
+// crisisAssess is the triage and safety note when the rules decided t and
+// the detector scored s: when a weak rule decided t and P(info) reaches
+// th.Overrule, the rules' decision without weak rules (strong) stands
+// instead, and an emergency so overruled still gets its numbers as a
+// safety note; then the detector may raise the reason (crisisTriage), and
+// the unsure band adds its note.
+func crisisAssess(t Triage, strong func() Triage, s CrisisScore, th CrisisThresholds) (Triage, crisisNote, bool) {
+	overruled := ReasonNone
+	if t.weak && (t.Reason == ReasonEmergencyViolence || t.Reason == ReasonEmergencyDanger) && th.Overrule > 0 && s.P[CrisisInfo] >= th.Overrule {
+		overruled = t.Reason
+		t = strong()
+	}
+	if t.Reason.Emergency() {
+		return t, crisisNote{}, false
+	}
 	c, score := s.Decide(th)
 	t = crisisTriage(t, c, score, th)
 	n, ok := s.note(th, t)
+	if !ok && !t.Reason.Emergency() {
+		var cls CrisisClass
+		switch overruled {
+		case ReasonEmergencyViolence:
+			cls = CrisisViolence
+		case ReasonEmergencyDanger:
+			cls = CrisisDanger
+		default:
+			return t, n, ok
+		}
+		if !strings.Contains(t.Message, safetyNoteNumbers[cls]) {
+			n, ok = crisisNote{Class: cls, Score: s.Emergency()}, true
+		}
+	}
 	return t, n, ok
 }
 

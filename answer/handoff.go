@@ -64,6 +64,11 @@ type Triage struct {
 	Source   string  // what decided: "rules" or "detector" (Rules.Triage)
 	Score    float64 // for the detector: the probability that decided, 0..1
 	Message  string  // the Dutch text shown to the citizen: for emergencies the numbers first; for the others a short B1 sentence why a colleague of the municipality helps better. Whether one can come now is added at the hand-off.
+
+	// weak is set when a weak rule (the bare mention of a topic) decided:
+	// the crisis detector may then overrule it when it is sure the message
+	// is an information question (Rules.assess, CrisisThresholds.Overrule).
+	weak bool
 }
 
 // topicRepeatedFailures is the Topic of a ReasonComplex triage caused by
@@ -95,16 +100,22 @@ type HandoffRules struct {
 // are all strong and have no exceptions, so an information-intent rule can never
 // hide a suicide risk.
 func (h *HandoffRules) Triage(question string, recentFailures int) Triage {
-	reason, topic := ReasonNone, ""
-	if g, _ := h.match(question); g != nil {
-		reason, topic = g.reason, g.topic
+	return h.triage(question, recentFailures, false)
+}
+
+// triage is Triage; with strongOnly the weak rules do not count, as in an
+// information question.
+func (h *HandoffRules) triage(question string, recentFailures int, strongOnly bool) Triage {
+	reason, topic, weak := ReasonNone, "", false
+	if g, _, w := h.lex.match(handoffTokens(question), strongOnly); g != nil {
+		reason, topic, weak = g.reason, g.topic, w
 	} else if recentFailures >= 2 {
 		reason, topic = ReasonComplex, topicRepeatedFailures
 	}
 	if reason == ReasonNone {
 		return Triage{}
 	}
-	return Triage{Reason: reason, Priority: reason.Priority(), Topic: topic, Message: handoffMessages[reason], Source: TriageRules}
+	return Triage{Reason: reason, Priority: reason.Priority(), Topic: topic, Message: handoffMessages[reason], Source: TriageRules, weak: weak}
 }
 
 // Summary describes the rules in one line: their groups and counts.
@@ -157,7 +168,8 @@ func DefaultHandoffRules() (*HandoffRules, error) {
 // match returns the group that decides question and the rule line that matched,
 // or nil and "".
 func (h *HandoffRules) match(question string) (*handoffGroup, string) {
-	return h.lex.match(handoffTokens(question))
+	g, src, _ := h.lex.match(handoffTokens(question), false)
+	return g, src
 }
 
 // handoffLexicon is the parsed rule file.
@@ -175,17 +187,23 @@ type handoffGroup struct {
 	except []handoffPattern
 }
 
-// match returns the most urgent group that matches toks, and the rule.
-func (l *handoffLexicon) match(toks []handoffToken) (*handoffGroup, string) {
+// match returns the most urgent group that matches toks, the rule, and
+// whether that rule is a weak one. With strongOnly weak rules never count,
+// as in an information question.
+func (l *handoffLexicon) match(toks []handoffToken, strongOnly bool) (*handoffGroup, string, bool) {
 	info := -1 // unknown until a weak rule needs it
+	if strongOnly {
+		info = 1
+	}
 	var best *handoffGroup
-	bestSrc := ""
+	bestSrc, bestWeak := "", false
 	for i := range l.groups {
 		g := &l.groups[i]
 		if best != nil && g.reason.Rank() >= best.reason.Rank() {
 			continue
 		}
 		src, ok := firstMatch(g.strong, toks)
+		weak := false
 		if !ok && len(g.weak) > 0 {
 			if info < 0 {
 				info = 0
@@ -195,6 +213,7 @@ func (l *handoffLexicon) match(toks []handoffToken) (*handoffGroup, string) {
 			}
 			if info == 0 {
 				src, ok = firstMatch(g.weak, toks)
+				weak = ok
 			}
 		}
 		if !ok {
@@ -203,9 +222,9 @@ func (l *handoffLexicon) match(toks []handoffToken) (*handoffGroup, string) {
 		if _, ok := firstMatch(g.except, toks); ok {
 			continue
 		}
-		best, bestSrc = g, src
+		best, bestSrc, bestWeak = g, src, weak
 	}
-	return best, bestSrc
+	return best, bestSrc, bestWeak
 }
 
 // firstMatch returns the first pattern of ps matching toks.

@@ -223,7 +223,7 @@ medewerker
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			g, _ := lex.match(handoffTokens(tt.text))
+			g, _, _ := lex.match(handoffTokens(tt.text), false)
 			got := ""
 			if g != nil {
 				got = g.topic

@@ -201,3 +201,48 @@ func TestSafetyNoteOrdinaryQuestions(t *testing.T) {
 		t.Errorf("%d of %d ordinary questions with a safety note, want at most 1%%", noted, n)
 	}
 }
+
+// TestCrisisOverrule: the detector, sure a message is information, overrules a
+// weak violence or danger rule and the citizen still reads the numbers as a
+// note; a strong rule, a suicide rule, the weak rules of the other reasons and
+// an unsure detector are not overruled.
+func TestCrisisOverrule(t *testing.T) {
+	h, err := DefaultHandoffRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := DefaultCrisisThresholds
+	info := func(pInfo float64) CrisisScore {
+		rest := (1 - pInfo) / 4
+		return CrisisScore{P: [numCrisisClasses]float64{rest, rest, rest, rest, pInfo}}
+	}
+	tests := []struct {
+		q      string
+		s      CrisisScore
+		reason HandoffReason
+		note   CrisisClass
+		noted  bool
+	}{
+		{"folders over huiselijk geweld voor de bibliotheek", info(0.95), ReasonNone, CrisisViolence, true},
+		{"folders over huiselijk geweld voor de bibliotheek", info(th.Overrule - 0.05), ReasonEmergencyViolence, 0, false},
+		{"een brand in het buurthuis: voorlichting voor de klas", info(0.95), ReasonNone, CrisisDanger, true},
+		{"mijn man slaat mij, is er huiselijk geweld hulp", info(0.95), ReasonEmergencyViolence, 0, false},
+		{"ik wil een klacht indienen over de gemeente", info(0.95), ReasonSensitive, 0, false},
+		{"ik denk aan zelfmoord", info(0.99), ReasonEmergencySuicide, 0, false},
+		// The klacht rule's negation (handoff.txt): no complaint.
+		{"ik heb geen klachten, maar hoe lang is mijn rijbewijs geldig", info(0.95), ReasonNone, 0, false},
+		{"ik heb klachten over de gemeente", info(0.95), ReasonSensitive, 0, false},
+		// A weak violence rule with a strong complaint rule under it: the
+		// complaint stays, the numbers come as a note.
+		{"huiselijk geweld folder: ik ben slecht behandeld aan het loket", info(0.95), ReasonSensitive, CrisisViolence, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			rules := h.Triage(tt.q, 0)
+			got, n, ok := crisisAssess(rules, func() Triage { return h.triage(tt.q, 0, true) }, tt.s, th)
+			if got.Reason != tt.reason || ok != tt.noted || ok && n.Class != tt.note {
+				t.Fatalf("rules %q (weak %v) → %q, note %v %v; want %q, note %v %v", rules.Reason, rules.weak, got.Reason, n.Class, ok, tt.reason, tt.note, tt.noted)
+			}
+		})
+	}
+}
