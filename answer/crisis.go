@@ -97,7 +97,7 @@ type CrisisThresholds struct {
 }
 
 // DefaultCrisisThresholds are the thresholds chosen by cross-validation.
-var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.30, Emergency: 0.45, Person: 0.70, Raise: 0.5, NoteSuicide: 0.21, NoteEmergency: 0.36, Overrule: 0.70}
+var DefaultCrisisThresholds = CrisisThresholds{Suicide: 0.30, Emergency: 0.50, Person: 0.80, Raise: 0.5, NoteSuicide: 0.22, NoteEmergency: 0.36, Overrule: 0.70}
 
 // CrisisDetector is a multinomial logistic regression over hashed features
 // of a message: stemmed words and word pairs, character n-grams (3 to 5

@@ -228,7 +228,7 @@ func TestCrisisCrossValidation(t *testing.T) {
 	for s := 19; s >= 1; s-- {
 		for e := 19; e >= 1; e-- {
 			for p := 19; p >= 1; p-- {
-				th := CrisisThresholds{Suicide: float64(s) / 20, Emergency: float64(e) / 20, Person: float64(p) / 20, Raise: DefaultCrisisThresholds.Raise}
+				th := CrisisThresholds{Suicide: float64(s) / 20, Emergency: float64(e) / 20, Person: float64(p) / 20, Raise: DefaultCrisisThresholds.Raise, Overrule: DefaultCrisisThresholds.Overrule}
 				f := figures(th)
 				for i, share := range shares {
 					if f.infoHandoff() <= share && f.distressRecall() >= 0.95 && (!found[i] || f.emergencyOK > bestF[i].emergencyOK) {
@@ -314,7 +314,7 @@ func TestCrisisCrossValidation(t *testing.T) {
 			}
 		}
 	}
-	const minEmergency, minDistress, maxInfo, maxNote = 0.96, 0.94, 0.06, 0.06
+	const minEmergency, minDistress, maxInfo, maxNote = 0.96, 0.95, 0.05, 0.05
 	if f.emergencyRecall() < minEmergency || f.distressRecall() < minDistress || f.infoHandoff() > maxInfo || f.infoNote() > maxNote {
 		t.Errorf("DefaultCrisisThresholds beyond the floors (emergency numbers ≥ %.2f, distress ≥ %.2f, info handed off ≤ %.2f, info with a note ≤ %.2f): %v",
 			minEmergency, minDistress, maxInfo, maxNote, f)
@@ -381,7 +381,7 @@ func TestRulesTriage(t *testing.T) {
 	}
 	// The answer says what decided, for the answer log and vraagbaak ask --json.
 	if a, _, ok := r.decide("er ligt een man op de stoep en hij reageert nergens op"); !ok || a.Outcome != Handoff ||
-		!strings.HasPrefix(a.HandoffSource, "detector danger 0.") || a.HandoffTopic != "detector_direct_gevaar" || !strings.Contains(a.Text, "112") {
+		!strings.HasPrefix(a.HandoffSource, "detector danger ") || a.HandoffTopic != "detector_direct_gevaar" || !strings.Contains(a.Text, "112") {
 		t.Errorf("decide: %+v", a)
 	}
 	if a, _, _ := r.decide("Ik wil niet meer leven"); a.HandoffSource != "rules zelfdoding" {

@@ -130,7 +130,7 @@ func TestUnsureBand(t *testing.T) {
 		below bool   // well below the band: under half its thresholds
 	}{
 		{"wat kost een paspoort? ik wil eigenlijk gewoon weg", "suicide", false},
-		{"what is suicide prevention", "suicide", false},
+		{"what is suicide prevention", "", false},
 		{"what does the suicide prevention line do?", "", true},
 		{"how does the suicide prevention hotline work", "", false},
 		{"wat kost een paspoort", "", true},
