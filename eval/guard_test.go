@@ -2,6 +2,7 @@ package eval
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vraagbaak/vraagbaak/answer"
@@ -11,7 +12,8 @@ import (
 // guard classifier refuses next to none (the rules none). The classifier
 // never trained on these sets, and they are not used to tune it.
 // Measured when added: of 765, 0 refused by the rules and 1 by the
-// classifier (h4a-toeslagen-010, fraud 0.95).
+// classifier (h4a-toeslagen-010, fraud 0.95); with the sets added since, 3 of
+// 920. The text of a blind set's question is not logged, only its ID.
 func TestGuardAnswerable(t *testing.T) {
 	rules, err := answer.DefaultRules()
 	if err != nil {
@@ -34,12 +36,12 @@ func TestGuardAnswerable(t *testing.T) {
 			answerable++
 			if refuse, reason := rules.Guard.Refuse(q.Question); refuse {
 				byRules++
-				t.Logf("%s %s: refused by the rules (%s): %s", filepath.Base(f), q.ID, reason, q.Question)
+				t.Logf("%s %s: refused by the rules (%s)%s", filepath.Base(f), q.ID, reason, shown(f, q.Question))
 				continue
 			}
 			if refuse, reason, p := rules.GuardClassifier.Refuse(q.Question); refuse {
 				byClf++
-				t.Logf("%s %s: refused by the classifier (%s %.2f): %s", filepath.Base(f), q.ID, reason, p, q.Question)
+				t.Logf("%s %s: refused by the classifier (%s %.2f)%s", filepath.Base(f), q.ID, reason, p, shown(f, q.Question))
 			}
 		}
 	}
@@ -53,4 +55,13 @@ func TestGuardAnswerable(t *testing.T) {
 	if limit := answerable / 200; byClf > limit {
 		t.Errorf("the guard classifier refuses %d answerable golden questions, want at most %d (0.5%%)", byClf, limit)
 	}
+}
+
+// shown is ": question" for the log, or "" for a blind set, whose questions
+// must stay unread.
+func shown(file, question string) string {
+	if strings.Contains(filepath.Base(file), "blind") {
+		return ""
+	}
+	return ": " + question
 }
