@@ -55,6 +55,26 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 			}
 		})
 	}
+	// handleRound and handleItem parse the round's {id} (and the item's {item})
+	// from the path; an unparsable one is ErrNotFound.
+	handleRound := func(pattern string, f func(http.ResponseWriter, *http.Request, Evaluator, int64) error) {
+		handle(pattern, func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
+			id, err := pathID(req, "id")
+			if err != nil {
+				return err
+			}
+			return f(w, req, ev, id)
+		})
+	}
+	handleItem := func(pattern string, f func(http.ResponseWriter, *http.Request, Evaluator, int64, int64) error) {
+		handleRound(pattern, func(w http.ResponseWriter, req *http.Request, ev Evaluator, id int64) error {
+			item, err := pathID(req, "item")
+			if err != nil {
+				return err
+			}
+			return f(w, req, ev, id, item)
+		})
+	}
 	handle("GET /eval/api/rounds", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
 		list, err := r.List(req.Context(), ev)
 		if err != nil {
@@ -96,11 +116,7 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 		writeJSON(w, http.StatusCreated, rd)
 		return nil
 	})
-	handle("GET /eval/api/rounds/{id}/next", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
-		id, err := pathID(req, "id")
-		if err != nil {
-			return err
-		}
+	handleRound("GET /eval/api/rounds/{id}/next", func(w http.ResponseWriter, req *http.Request, ev Evaluator, id int64) error {
 		it, err := r.Next(req.Context(), ev, id)
 		if errors.Is(err, ErrNotFound) {
 			// Done, or not a round of theirs: tell the two apart for the page.
@@ -121,11 +137,7 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 		writeJSON(w, http.StatusOK, it)
 		return nil
 	})
-	handle("GET /eval/api/rounds/{id}/items", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
-		id, err := pathID(req, "id")
-		if err != nil {
-			return err
-		}
+	handleRound("GET /eval/api/rounds/{id}/items", func(w http.ResponseWriter, req *http.Request, ev Evaluator, id int64) error {
 		list, err := r.Items(req.Context(), ev, id)
 		if err != nil {
 			return err
@@ -138,15 +150,7 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 		}{list})
 		return nil
 	})
-	handle("GET /eval/api/rounds/{id}/items/{item}", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
-		id, err := pathID(req, "id")
-		if err != nil {
-			return err
-		}
-		item, err := pathID(req, "item")
-		if err != nil {
-			return err
-		}
+	handleItem("GET /eval/api/rounds/{id}/items/{item}", func(w http.ResponseWriter, req *http.Request, ev Evaluator, id, item int64) error {
 		it, err := r.Item(req.Context(), ev, id, item)
 		if err != nil {
 			return err
@@ -154,15 +158,7 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 		writeJSON(w, http.StatusOK, it)
 		return nil
 	})
-	handle("POST /eval/api/rounds/{id}/items/{item}/score", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
-		id, err := pathID(req, "id")
-		if err != nil {
-			return err
-		}
-		item, err := pathID(req, "item")
-		if err != nil {
-			return err
-		}
+	handleItem("POST /eval/api/rounds/{id}/items/{item}/score", func(w http.ResponseWriter, req *http.Request, ev Evaluator, id, item int64) error {
 		var s Rating
 		if err := readJSON(w, req, &s); err != nil {
 			return err
@@ -176,11 +172,7 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
-	handle("GET /eval/api/rounds/{id}/report", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
-		id, err := pathID(req, "id")
-		if err != nil {
-			return err
-		}
+	handleRound("GET /eval/api/rounds/{id}/report", func(w http.ResponseWriter, req *http.Request, ev Evaluator, id int64) error {
 		rep, err := r.Report(req.Context(), ev, id)
 		if err != nil {
 			return err
@@ -188,11 +180,7 @@ func (r *Rounds) Handler(who func(*http.Request) (Evaluator, bool)) http.Handler
 		writeJSON(w, http.StatusOK, rep)
 		return nil
 	})
-	handle("GET /eval/api/rounds/{id}/export.csv", func(w http.ResponseWriter, req *http.Request, ev Evaluator) error {
-		id, err := pathID(req, "id")
-		if err != nil {
-			return err
-		}
+	handleRound("GET /eval/api/rounds/{id}/export.csv", func(w http.ResponseWriter, req *http.Request, ev Evaluator, id int64) error {
 		var buf bytes.Buffer
 		if err := r.WriteCSV(req.Context(), ev, id, &buf); err != nil {
 			return err
