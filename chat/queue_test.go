@@ -3,12 +3,7 @@ package chat_test
 import (
 	"context"
 	"errors"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/vraagbaak/vraagbaak/answer"
@@ -108,24 +103,5 @@ func TestQueueRows(t *testing.T) {
 // package reads accounts through staff's staff_directory view only.
 func TestNoSQLOverStaffAccounts(t *testing.T) {
 	t.Parallel()
-	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "staff_accounts") {
-				t.Errorf("%s: SQL over staff_accounts; read the staff_directory view", fset.Position(lit.Pos()))
-			}
-			return true
-		})
-	}
+	pgtest.NoSQLOver(t, "staff_accounts", "staff_directory")
 }

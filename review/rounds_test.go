@@ -7,16 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"log/slog"
 	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -521,24 +517,5 @@ func TestWorkbenchAPIRescore(t *testing.T) {
 // package reads accounts through staff's staff_directory view only.
 func TestNoSQLOverStaffAccounts(t *testing.T) {
 	t.Parallel()
-	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.Contains(lit.Value, "staff_accounts") {
-				t.Errorf("%s: SQL over staff_accounts; read the staff_directory view", fset.Position(lit.Pos()))
-			}
-			return true
-		})
-	}
+	pgtest.NoSQLOver(t, "staff_accounts", "staff_directory")
 }
