@@ -91,9 +91,20 @@ func startInstance(t testing.TB, svc *answer.Service, convs *chat.Conversations,
 // addAgent creates a staff account and returns it as an agent.
 func addAgent(t testing.TB, cs *chatServer, name, municipality string) chat.Agent {
 	t.Helper()
-	a := chat.Agent{Name: name, Municipality: municipality}
+	return addAccount(t, cs, name, municipality, "agent")
+}
+
+// addSupervisor creates a supervisor's staff account and returns it as an agent.
+func addSupervisor(t testing.TB, cs *chatServer, name, municipality string) chat.Agent {
+	t.Helper()
+	return addAccount(t, cs, name, municipality, "supervisor")
+}
+
+func addAccount(t testing.TB, cs *chatServer, name, municipality, role string) chat.Agent {
+	t.Helper()
+	a := chat.Agent{Name: name, Municipality: municipality, Supervisor: role == "supervisor"}
 	err := cs.db.Pool.QueryRow(context.Background(), `INSERT INTO staff_accounts (email, name, municipality, role, password_hash)
-		VALUES ($1, $2, $3, 'agent', 'x') RETURNING id`, strings.ToLower(name)+"@example.nl", name, municipality).Scan(&a.ID)
+		VALUES ($1, $2, $3, $4, 'x') RETURNING id`, strings.ToLower(name)+"@example.nl", name, municipality, role).Scan(&a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,11 +82,7 @@ func TestStaffOpenAccess(t *testing.T) {
 	ctx := context.Background()
 	anna := addAgent(t, cs, "Anna", "GM9001")
 	bert := addAgent(t, cs, "Bert", "GM9001")
-	sara := addAgent(t, cs, "Sara", "GM9001")
-	sara.Supervisor = true
-	if _, err := cs.db.Pool.Exec(ctx, `UPDATE staff_accounts SET role = 'supervisor' WHERE id = $1`, sara.ID); err != nil {
-		t.Fatal(err)
-	}
+	sara := addSupervisor(t, cs, "Sara", "GM9001")
 	newConv := func(text string) int64 {
 		conv, _, err := cs.convs.Create(ctx, "GM9001")
 		if err != nil {
@@ -228,8 +224,7 @@ func TestWatchEndsWhenAColleagueClaims(t *testing.T) {
 	ctx := context.Background()
 	anna := addAgent(t, cs, "Anna", "GM9001")
 	bert := addAgent(t, cs, "Bert", "GM9001")
-	sara := addAgent(t, cs, "Sara", "GM9001")
-	sara.Supervisor = true
+	sara := addSupervisor(t, cs, "Sara", "GM9001")
 	conv, _, err := cs.convs.Create(ctx, "GM9001")
 	if err != nil {
 		t.Fatal(err)
