@@ -126,12 +126,7 @@ func TestCrisisWithNobodyOnline(t *testing.T) {
 	// their most serious reason, not the later request.
 	agent := browsertest.NewContext(t, browserCtx)
 	browsertest.FailOnConsoleErrors(t, agent)
-	browsertest.Do(t, agent, chromedp.Navigate(base+"/staff/"))
-	browsertest.WaitFor(t, agent, `location.pathname === "/staff/login" && `+doc("#email")+` !== null`)
-	browsertest.Do(t, agent,
-		chromedp.Focus(chromedp.CSS("#email")), chromedp.KeyEvent(email),
-		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(password), chromedp.KeyEvent(kb.Enter))
-	browsertest.WaitFor(t, agent, `location.pathname === "/staff/" && `+doc("#sc-connection")+`?.textContent === "Verbonden"`, 20*time.Second)
+	consoleLogin(t, agent, base, email, password)
 	browsertest.WaitFor(t, agent, `document.querySelectorAll("#sc-queue > li").length === 2`)
 	titles := browsertest.Eval[[]string](t, agent, `[...document.querySelectorAll("#sc-queue > li h3")].map((h) => h.textContent)`)
 	for _, title := range titles {

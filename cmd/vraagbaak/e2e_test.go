@@ -142,6 +142,18 @@ func startDemo(t *testing.T, extra map[string]string) (base string, sites map[st
 	return base, sites, email, password
 }
 
+// consoleLogin opens the staff console in a browser context, is sent to the login
+// page, logs in with the keyboard only and waits until the console is connected.
+func consoleLogin(t *testing.T, agent context.Context, base, email, password string) {
+	t.Helper()
+	browsertest.Do(t, agent, chromedp.Navigate(base+"/staff/"))
+	browsertest.WaitFor(t, agent, `location.pathname === "/staff/login" && `+doc("#email")+` !== null`)
+	browsertest.Do(t, agent,
+		chromedp.Focus(chromedp.CSS("#email")), chromedp.KeyEvent(email),
+		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(password), chromedp.KeyEvent(kb.Enter))
+	browsertest.WaitFor(t, agent, `location.pathname === "/staff/" && `+doc("#sc-connection")+`?.textContent === "Verbonden"`, 20*time.Second)
+}
+
 // TestEndToEnd runs the real service: the sample sites crawled into PostgreSQL, the
 // chat service, a citizen in one browser context and an agent in another. The
 // citizen asks, gets a streamed answer with a source, asks for a person; the agent
@@ -197,12 +209,7 @@ func TestEndToEnd(t *testing.T) {
 	// (b) The agent logs in, in a browser context of their own, and sees the console.
 	agent := browsertest.NewContext(t, citizen)
 	browsertest.FailOnConsoleErrors(t, agent)
-	browsertest.Do(t, agent, chromedp.Navigate(base+"/staff/"))
-	browsertest.WaitFor(t, agent, `location.pathname === "/staff/login" && `+doc("#email")+` !== null`)
-	browsertest.Do(t, agent,
-		chromedp.Focus(chromedp.CSS("#email")), chromedp.KeyEvent(email),
-		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(password), chromedp.KeyEvent(kb.Enter))
-	browsertest.WaitFor(t, agent, `location.pathname === "/staff/" && `+doc("#sc-connection")+`?.textContent === "Verbonden"`, 20*time.Second)
+	consoleLogin(t, agent, base, email, password)
 	browsertest.WaitFor(t, agent, doc("#sc-user")+`.textContent.includes("Anna") && `+doc("#sc-online")+`.textContent === "1 medewerker online"`)
 
 	// (c) The citizen asks for a person; the agent sees the conversation waiting.
