@@ -83,6 +83,20 @@ func insertAnswers(t *testing.T, pool *pgxpool.Pool, seeds []seed) {
 	}
 }
 
+// exportCSV is a round's CSV export as the evaluator downloads it, parsed.
+func exportCSV(t *testing.T, rounds *review.Rounds, ev review.Evaluator, round int64) [][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := rounds.WriteCSV(context.Background(), ev, round, &buf); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return records
+}
+
 func addEvaluator(t *testing.T, pool *pgxpool.Pool, email, municipality string) review.Evaluator {
 	t.Helper()
 	ev := review.Evaluator{Email: email, Municipality: municipality}
@@ -249,14 +263,7 @@ func TestRounds(t *testing.T) {
 		t.Error("the report shows no citizen feedback")
 	}
 
-	var buf bytes.Buffer
-	if err := rounds.WriteCSV(ctx, anna, rd.ID, &buf); err != nil {
-		t.Fatal(err)
-	}
-	records, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	records := exportCSV(t, rounds, anna, rd.ID)
 	wantHead := "item,answer_id,question,outcome,day,evaluator,correct,complete,plain_language,citations_support,should_have_handed_off,tone,comment,feedback_useful,feedback_comment"
 	if len(records) != 25 || strings.Join(records[0], ",") != wantHead {
 		t.Fatalf("CSV has %d records, header %v", len(records), records[0])
@@ -414,14 +421,7 @@ func TestRescore(t *testing.T) {
 		}
 	}
 
-	var buf bytes.Buffer
-	if err := rounds.WriteCSV(ctx, anna, rd.ID, &buf); err != nil {
-		t.Fatal(err)
-	}
-	records, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	records := exportCSV(t, rounds, anna, rd.ID)
 	var got []string
 	for _, rec := range records[1:] {
 		got = append(got, rec[0]+" "+rec[5]+" "+rec[6]+" "+rec[12])
