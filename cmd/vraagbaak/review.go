@@ -71,6 +71,22 @@ func (a *app) evaluatorAccount(ctx context.Context, store *staff.Store, email st
 	return review.Evaluator{}, fmt.Errorf("no active staff account has the email %s", email)
 }
 
+// openEvaluator opens the database, migrated, and finds the evaluator or supervisor
+// account with email in it; an account that cannot be used is an error of command.
+// The caller closes the pool.
+func (a *app) openEvaluator(ctx context.Context, command, email string) (*pgxpool.Pool, review.Evaluator, error) {
+	pool, store, err := a.openStaffStore(ctx)
+	if err != nil {
+		return nil, review.Evaluator{}, err
+	}
+	ev, err := a.evaluatorAccount(ctx, store, email)
+	if err != nil {
+		pool.Close()
+		return nil, review.Evaluator{}, fmt.Errorf("%s: %w", command, err)
+	}
+	return pool, ev, nil
+}
+
 func (a *app) evalSample(ctx context.Context, args []string) error {
 	fs := newFlags(a, "eval sample", "eval sample --by EMAIL [--since 7d] [--n 100] [--municipality GM0363] [--name NAME]")
 	since := fs.String("since", "7d", "sample answers from this period back (7d, 24h)")
@@ -94,15 +110,11 @@ func (a *app) evalSample(ctx context.Context, args []string) error {
 	if *n < 1 {
 		return fmt.Errorf("eval sample: --n must be at least 1, not %d", *n)
 	}
-	pool, store, err := a.openStaffStore(ctx)
+	pool, ev, err := a.openEvaluator(ctx, "eval sample", *by)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	ev, err := a.evaluatorAccount(ctx, store, *by)
-	if err != nil {
-		return fmt.Errorf("eval sample: %w", err)
-	}
 	if *municipality != "" && *municipality != ev.Municipality {
 		return fmt.Errorf("eval sample: %s evaluates %s, not %s", ev.Email, ev.Municipality, *municipality)
 	}
@@ -132,15 +144,11 @@ func (a *app) evalRoundReport(ctx context.Context, args []string) error {
 	if *id < 1 || *by == "" {
 		return errors.New("eval round-report: --round ID and --by EMAIL are required")
 	}
-	pool, store, err := a.openStaffStore(ctx)
+	pool, ev, err := a.openEvaluator(ctx, "eval round-report", *by)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	ev, err := a.evaluatorAccount(ctx, store, *by)
-	if err != nil {
-		return fmt.Errorf("eval round-report: %w", err)
-	}
 	rep, err := review.NewRounds(pool, a.log).Summary(ctx, ev, *id) // the figures only: no citizen's text is read out
 	if errors.Is(err, review.ErrNotFound) {
 		return fmt.Errorf("eval round-report: no round %d in %s: %w", *id, ev.Municipality, err)
