@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vraagbaak/vraagbaak/answer"
+	"github.com/vraagbaak/vraagbaak/answer/answertest"
 	"github.com/vraagbaak/vraagbaak/eval"
 	"github.com/vraagbaak/vraagbaak/ingest"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
@@ -51,18 +52,7 @@ func index(t *testing.T) (*retrieval.Store, retrieval.Embedder, *answer.Service)
 	if err := store.RefreshTermStats(ctx); err != nil {
 		t.Fatal(err)
 	}
-	terms, err := store.TermStats(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules, err := answer.DefaultRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := answer.NewService(store, vecs.Embedder, terms, nil, rules, answer.Config{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := answertest.ServiceOver(t, store, vecs.Embedder, nil, log)
 	return store, vecs.Embedder, svc
 }
 

@@ -123,7 +123,15 @@ func NewService(t testing.TB, gen *answer.Generative) (*answer.Service, *retriev
 	if err := store.RefreshTermStats(ctx); err != nil {
 		t.Fatal(err)
 	}
-	terms, err := store.TermStats(ctx)
+	return ServiceOver(t, store, model, gen, slog.New(slog.NewTextHandler(io.Discard, nil))), store, db
+}
+
+// ServiceOver is an answer service over an indexed store (its term statistics
+// refreshed), with the embedded rules and the default configuration; gen may be nil
+// for the extractive answerer only.
+func ServiceOver(t testing.TB, store *retrieval.Store, embed retrieval.Embedder, gen *answer.Generative, log *slog.Logger) *answer.Service {
+	t.Helper()
+	terms, err := store.TermStats(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +139,11 @@ func NewService(t testing.TB, gen *answer.Generative) (*answer.Service, *retriev
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := answer.NewService(store, model, terms, gen, rules, answer.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := answer.NewService(store, embed, terms, gen, rules, answer.Config{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return svc, store, db
+	return svc
 }
 
 // Script is what a scripted model server writes for one request: the pieces of

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vraagbaak/vraagbaak/answer"
+	"github.com/vraagbaak/vraagbaak/answer/answertest"
 	"github.com/vraagbaak/vraagbaak/eval/realsite"
 	"github.com/vraagbaak/vraagbaak/ingest"
 	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
@@ -314,18 +315,7 @@ func TestCrawl(t *testing.T) {
 	}
 	// Questions in the words of the overview pages (their titles and link texts): neither
 	// search nor the answer, with the built-in embedder and answerer, ever names one.
-	terms, err := store.TermStats(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules, err := answer.DefaultRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := answer.NewService(store, vecs.Embedder, terms, nil, rules, answer.Config{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := answertest.ServiceOver(t, store, vecs.Embedder, nil, log)
 	cited := 0
 	for _, q := range []string{"fietsbel", "hoe hard mag mijn fietsbel klinken?", "welke kleur moet mijn fietsbel hebben",
 		"hondenbelasting", "belastingen en heffingen", "zeepkistrace aanmelden", "vraag en antwoord over de fietsbel"} {
