@@ -22,6 +22,7 @@ import (
 	"github.com/vraagbaak/vraagbaak/answer"
 	"github.com/vraagbaak/vraagbaak/chat"
 	"github.com/vraagbaak/vraagbaak/internal/postgres"
+	"github.com/vraagbaak/vraagbaak/internal/postgres/pgtest"
 )
 
 // instance is one serve instance: its own pool, chat.Server and HTTP server, with the
@@ -102,13 +103,8 @@ func addSupervisor(t testing.TB, cs *chatServer, name, municipality string) chat
 
 func addAccount(t testing.TB, cs *chatServer, name, municipality, role string) chat.Agent {
 	t.Helper()
-	a := chat.Agent{Name: name, Municipality: municipality, Supervisor: role == "supervisor"}
-	err := cs.db.Pool.QueryRow(context.Background(), `INSERT INTO staff_accounts (email, name, municipality, role, password_hash)
-		VALUES ($1, $2, $3, $4, 'x') RETURNING id`, strings.ToLower(name)+"@example.nl", name, municipality, role).Scan(&a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
+	id := pgtest.StaffAccount(t, cs.db.Pool, strings.ToLower(name)+"@example.nl", name, municipality, role)
+	return chat.Agent{ID: id, Name: name, Municipality: municipality, Supervisor: role == "supervisor"}
 }
 
 func (in *instance) citizen(t testing.TB, municipality string) *wsClient {

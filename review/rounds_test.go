@@ -99,13 +99,7 @@ func exportCSV(t *testing.T, rounds *review.Rounds, ev review.Evaluator, round i
 
 func addEvaluator(t *testing.T, pool *pgxpool.Pool, email, municipality string) review.Evaluator {
 	t.Helper()
-	ev := review.Evaluator{Email: email, Municipality: municipality}
-	err := pool.QueryRow(context.Background(), `INSERT INTO staff_accounts (email, name, municipality, role, password_hash)
-		VALUES ($1, $1, $2, 'evaluator', 'x') RETURNING id`, email, municipality).Scan(&ev.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
+	return review.Evaluator{ID: pgtest.StaffAccount(t, pool, email, email, municipality, "evaluator"), Email: email, Municipality: municipality}
 }
 
 func TestRounds(t *testing.T) {
