@@ -225,6 +225,10 @@ func newCrisisDetector(examples []CrisisExample, th CrisisThresholds, opt crisis
 	return &CrisisDetector{examples: examples, thresholds: th, opt: opt}, nil
 }
 
+// Train trains the detector now if it has not been trained yet, so that a
+// service can pay for it at start instead of on its first question.
+func (d *CrisisDetector) Train() { d.trained() }
+
 // trained returns the model, training it on first use.
 func (d *CrisisDetector) trained() *textclass.Model {
 	d.once.Do(func() { d.model = trainCrisisModel(d.examples, d.opt) })

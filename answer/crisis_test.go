@@ -573,3 +573,25 @@ func skipUnderRace(t *testing.T) {
 		t.Skip("trains several times: run without -race (scripts/test.sh does)")
 	}
 }
+
+// TestClassifiersTrainAtStart: serve calls Train before it listens, so the models
+// must exist after Train and not before (NewCrisisDetector and NewGuardClassifier
+// stay cheap for the commands that never answer).
+func TestClassifiersTrainAtStart(t *testing.T) {
+	d, err := NewCrisisDetector()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGuardClassifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.model != nil || g.model != nil {
+		t.Fatal("the classifiers trained when built; building them must stay cheap")
+	}
+	d.Train()
+	g.Train()
+	if d.model == nil || g.model == nil {
+		t.Fatal("Train left a classifier untrained")
+	}
+}

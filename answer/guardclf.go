@@ -247,6 +247,10 @@ func newGuardClassifier(examples []GuardExample, th GuardThresholds) (*GuardClas
 	return &GuardClassifier{examples: examples, thresholds: th}, nil
 }
 
+// Train trains the classifier now if it has not been trained yet, so that a
+// service can pay for it at start instead of on its first question.
+func (g *GuardClassifier) Train() { g.trained() }
+
 // trained returns the model, training it on first use.
 func (g *GuardClassifier) trained() *textclass.Model {
 	g.once.Do(func() {

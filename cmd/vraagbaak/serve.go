@@ -53,6 +53,14 @@ func (a *app) serve(ctx context.Context, pool *pgxpool.Pool, store *retrieval.St
 	if err != nil {
 		return err
 	}
+	// The classifiers learn on first use; train them before listening so that no
+	// citizen's first question waits for it (about half a second together).
+	if a.cfg.Rules.Crisis != nil {
+		a.cfg.Rules.Crisis.Train()
+	}
+	if a.cfg.Rules.GuardClassifier != nil {
+		a.cfg.Rules.GuardClassifier.Train()
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	convs := chat.NewConversations(pool)
