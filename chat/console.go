@@ -331,6 +331,7 @@ func (s *Server) revokeWatchers(ctx context.Context, convID int64) {
 			continue
 		}
 		s.log.Info("staff watch ended: the conversation is no longer this agent's to read", "account_id", c.agent.ID, "conversation", convID)
-		s.staffError(c, ErrCodeViewClosed, "")
+		s.metrics.error(ErrCodeViewClosed)
+		c.sendJSON(errorMsg{Type: "error", Code: ErrCodeViewClosed, Message: staffErrorTexts[ErrCodeViewClosed], Conversation: convID})
 	}
 }

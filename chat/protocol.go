@@ -106,6 +106,9 @@ type errorMsg struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	ID      string `json:"id,omitempty"`
+	// Conversation names the conversation a staff console's view_closed is about, so
+	// that the console (and a test) can tell it from the reply to its own request.
+	Conversation int64 `json:"conversation,omitempty"`
 }
 
 func knownType(t string) bool {

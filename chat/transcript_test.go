@@ -31,6 +31,11 @@ func (c *wsClient) open(convID int64) openReply {
 		if err := c.conn.ReadJSON(&m); err != nil {
 			c.t.Fatalf("waiting for the transcript of %d: %v", convID, err)
 		}
+		// A view_closed about another conversation the console followed is not the
+		// reply to this open; one about this conversation is.
+		if m.Type == "error" && m.Code == chat.ErrCodeViewClosed && m.Conversation != convID {
+			continue
+		}
 		if m.Type == "error" || (m.Type == "conversation" && m.Conversation == convID) {
 			return m
 		}
